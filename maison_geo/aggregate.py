@@ -1,0 +1,64 @@
+"""Figures of the 22 former communes shown at the 8 communes of 1 July 2025, through the crosswalk."""
+from collections import defaultdict
+
+from .figures import UNIT, Figure, weakest
+
+SUMMABLE = ("count", "length_km")
+
+
+def crosswalk_groups(crosswalk):
+    """new code → [old codes], in crosswalk order."""
+    groups = defaultdict(list)
+    for row in crosswalk:
+        groups[row["new_code"]].append(row["old_code"])
+    return dict(groups)
+
+
+def to_post2025(old_figures, crosswalk, catalogue, old_units):
+    """Aggregated post2025 figures from resolved pre2025 unit figures.
+
+    Counts are summed when every former commune has a figure (a partial sum would mislead);
+    booleans become "k of n former communes"; percents are not aggregated here but recomputed
+    later from the summed numerators and denominators. Any illustrative part makes the whole
+    illustrative, and the source lists the parts.
+    """
+    types = {u.code: u.unit_type for u in old_units}
+    by_key = defaultdict(dict)
+    for fig in old_figures.values():
+        if fig.level == UNIT:
+            by_key[(fig.indicator, fig.period)][fig.code] = fig
+    out = []
+    for new_code, old_codes in crosswalk_groups(crosswalk).items():
+        for (key, period), figs in by_key.items():
+            indicator = _indicator(catalogue, key)
+            if indicator is None or indicator.kind == "percent":
+                continue
+            applicable = [c for c in old_codes
+                          if not indicator.applies_to or types.get(c) in indicator.applies_to]
+            parts = [figs.get(c) for c in applicable]
+            if not applicable or any(p is None for p in parts):
+                continue
+            out.append(_combine(new_code, indicator, period, parts))
+    return out
+
+
+def _indicator(catalogue, key):
+    try:
+        return catalogue.get(key)
+    except Exception:
+        return None
+
+
+def _combine(new_code, indicator, period, parts):
+    codes = ", ".join(p.code for p in parts)
+    sources = "; ".join(dict.fromkeys(p.source for p in parts))
+    if indicator.kind == "boolean":
+        true = sum(1 for p in parts if p.value)
+        value, denominator = true, len(parts)
+        note = f"{true} of {len(parts)} former communes ({codes})"
+    else:
+        value, denominator = sum(p.value for p in parts), None
+        note = f"sum of {len(parts)} former communes ({codes})"
+    return Figure("post2025", UNIT, new_code, indicator.key, period, value,
+                  weakest(p.status for p in parts), f"aggregated from former communes: {sources}",
+                  note, denominator)

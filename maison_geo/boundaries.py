@@ -1,0 +1,105 @@
+"""Boundaries from the upstream files: select a scope, restore official names, attach GSO codes."""
+import re
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import Geod
+
+from .errors import DataError
+from .text import fold, nfc
+from .units import gadm_gids, load_register
+
+COLUMNS = ["vintage", "code", "name", "full_name", "unit_type", "area_km2", "source", "source_id",
+           "geometry"]
+_GADM_TYPES = {"xa": "xa", "thitran": "thi_tran", "phuong": "phuong"}
+_WARD_TYPES = {"xã": "xa", "phường": "phuong", "thị trấn": "thi_tran"}
+_TYPE_WORDS = {"xa": "Xã", "thi_tran": "Thị trấn", "phuong": "Phường"}
+_CAMEL = re.compile(r"(?<=[^\W\d_])(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ])")
+_GEOD = Geod(ellps="WGS84")
+WEB_GRID_DEG = 1e-5  # ≈ 1 m: coordinates on a grid keep shared borders identical and JSON short
+
+
+def restore_gadm_name(name_3):
+    """GADM strips spaces: 'HátLót(Thịtrấn)' → 'Hát Lót'. Word breaks come back at each capital."""
+    bare = re.sub(r"\(.*?\)", "", nfc(name_3))
+    return nfc(_CAMEL.sub(" ", bare))
+
+
+def geodesic_km2(geometries):
+    return [abs(_GEOD.geometry_area_perimeter(g)[0]) / 1e6 for g in geometries]
+
+
+def _where(filters):
+    return " AND ".join(f"{field} = '{value}'" for field, value in filters.items()) or None
+
+
+def read_gadm(path, scope, geodata=None):
+    """pre2025 units of the scope from GADM level 3, named and coded from the unit register."""
+    frame = pyogrio.read_dataframe(path, where=_where(scope.get("gadm_filter", {})),
+                                   columns=["GID_3", "NAME_3", "TYPE_3"])
+    if frame.empty:
+        raise DataError(f"no GADM unit matches {scope.get('gadm_filter')}")
+    by_gid = _units_by_gadm_gid(geodata)
+    rows = [_gadm_row(r, by_gid.get(r.GID_3)) for r in frame.itertuples()]
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs)
+    out["area_km2"] = geodesic_km2(out.geometry)
+    return out[COLUMNS]
+
+
+def _units_by_gadm_gid(geodata):
+    units = {u.code: u for u in load_register("pre2025", geodata)}
+    return {gid: units[code] for gid, code in gadm_gids(geodata).items()}
+
+
+def _gadm_row(feature, unit):
+    restored = restore_gadm_name(feature.NAME_3)
+    unit_type = _GADM_TYPES.get(fold(feature.TYPE_3).replace(" ", ""), fold(feature.TYPE_3))
+    base = {"vintage": "pre2025", "source": "gadm41_vnm_3", "source_id": feature.GID_3,
+            "geometry": feature.geometry}
+    if unit is None:  # outside the register: keep GADM's id, flag the name as restored
+        full = f"{_TYPE_WORDS.get(unit_type, '')} {restored}".strip()
+        return {**base, "code": feature.GID_3, "name": restored, "full_name": full,
+                "unit_type": unit_type}
+    known = {fold(n).replace(" ", "") for n in (unit.name, *unit.variants)}
+    if fold(restored).replace(" ", "") not in known or unit_type != unit.unit_type:
+        raise DataError(f"GADM {feature.GID_3} {feature.NAME_3!r} does not match register "
+                        f"{unit.code} {unit.full_name!r}")
+    return {**base, "code": unit.code, "name": unit.name, "full_name": unit.full_name,
+            "unit_type": unit.unit_type}
+
+
+def read_wards_2025(path, scope, geodata=None):
+    """post2025 units of the scope from the 2025 boundary layer, checked against the register."""
+    frame = gpd.read_file(path)
+    selector = scope.get("wards_2025_filter")
+    if selector is None:
+        return gpd.GeoDataFrame(columns=COLUMNS, geometry="geometry", crs=frame.crs)
+    for field, value in selector.items():
+        frame = frame[frame[field].notna()] if value == "*" else frame[frame[field] == value]
+    register = {u.code: u for u in load_register("post2025", geodata)}
+    rows = []
+    for r in frame.itertuples():
+        unit = register.get(r.gso_code)
+        name = nfc(r.name)
+        if unit is not None and fold(unit.name) != fold(name):
+            raise DataError(f"2025 layer {r.gso_code} {name!r} does not match register {unit.name!r}")
+        rows.append({"vintage": "post2025", "code": r.gso_code, "name": name,
+                     "full_name": nfc(r.full_name), "unit_type": _WARD_TYPES[nfc(r.unit_type)],
+                     "source": "son_la_wards_2025", "source_id": r.source_id,
+                     "geometry": r.geometry})
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs)
+    out["area_km2"] = geodesic_km2(out.geometry)
+    return out[COLUMNS]
+
+
+def simplify_for_web(units, tolerance):
+    """Coverage-preserving simplification per vintage: neighbours keep one shared border."""
+    parts = []
+    for _, group in units.groupby("vintage", sort=False):
+        simplified = group.copy()
+        simplified["geometry"] = shapely.set_precision(
+            group.geometry.simplify_coverage(tolerance).values, WEB_GRID_DEG)
+        parts.append(simplified)
+    return gpd.GeoDataFrame(pd.concat(parts), crs=units.crs)

@@ -1,0 +1,55 @@
+"""Typed errors of the core; the web layer maps each to one HTTP status in one place."""
+
+
+class MaisonError(Exception):
+    status = 400
+
+    def to_dict(self):
+        return {"error": str(self)}
+
+
+class InvalidChoice(MaisonError):
+    """A parameter whose value is not one of the valid choices."""
+
+    def __init__(self, param, value, choices):
+        self.param, self.value, self.choices = param, value, list(choices)
+        shown = ", ".join(str(c) for c in self.choices) or "(none)"
+        super().__init__(f"{param}={value!r} is not valid; choose one of: {shown}")
+
+    def to_dict(self):
+        return {"error": str(self), "param": self.param, "value": self.value,
+                "choices": self.choices}
+
+
+class NotFound(MaisonError):
+    status = 404
+
+
+class UnknownName(MaisonError):
+    """Free text that names no unit; carries the closest suggestions."""
+
+    def __init__(self, text, suggestions):
+        self.text, self.suggestions = text, list(suggestions)
+        hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"no commune is called {text!r}{hint}")
+
+    def to_dict(self):
+        return {"error": str(self), "text": self.text, "suggestions": self.suggestions}
+
+
+class AmbiguousName(MaisonError):
+    """Free text that names several units (two units are called Hát Lót)."""
+
+    def __init__(self, text, candidates):
+        self.text, self.candidates = text, list(candidates)
+        names = " or ".join(f"{u.full_name} ({u.code})" for u in self.candidates)
+        super().__init__(f"{text!r} is ambiguous: {names}; give the unit type or the code")
+
+    def to_dict(self):
+        return {"error": str(self), "text": self.text,
+                "candidates": [{"code": u.code, "name": u.full_name} for u in self.candidates]}
+
+
+class DataError(MaisonError):
+    """Upstream or authored data that fails a check (wrong checksum, missing unit...)."""
+    status = 500

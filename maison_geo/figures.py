@@ -1,0 +1,91 @@
+"""Figures: one value of one indicator for one unit (or the district) in one period, with its status."""
+import csv
+from dataclasses import asdict, dataclass
+from typing import Optional
+
+from . import paths
+from .text import nfc
+
+STATUSES = ("official", "reported", "illustrative")  # strongest first
+DISTRICT = "district"
+UNIT = "unit"
+FIELDS = ("vintage", "level", "code", "indicator", "period", "value", "denominator",
+          "status", "source", "note")
+
+
+@dataclass(frozen=True)
+class Figure:
+    vintage: str
+    level: str
+    code: str
+    indicator: str
+    period: int
+    value: float
+    status: str
+    source: str
+    note: str = ""
+    denominator: Optional[float] = None
+
+    @property
+    def key(self):
+        return (self.vintage, self.level, self.code, self.indicator, self.period)
+
+    def to_dict(self):
+        return asdict(self)
+
+
+def weakest(statuses):
+    """The weakest status of several parts: any illustrative part makes the whole illustrative."""
+    ranks = [STATUSES.index(s) for s in statuses if s]
+    return STATUSES[max(ranks)] if ranks else None
+
+
+def _number(text):
+    return None if text in (None, "") else float(text)
+
+
+def parse_row(row):
+    status = row["status"]
+    if status not in STATUSES:
+        raise ValueError(f"status {status!r} not in {STATUSES}")
+    return Figure(row["vintage"], row["level"], row["code"], row["indicator"], int(row["period"]),
+                  float(row["value"]), status, nfc(row["source"]), nfc(row.get("note") or ""),
+                  _number(row.get("denominator")))
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return [parse_row(r) for r in csv.DictReader(f)]
+
+
+def write_csv(path, figures):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for fig in figures:
+            row = fig.to_dict()
+            row["value"] = _plain(row["value"])
+            row["denominator"] = _plain(row["denominator"])
+            writer.writerow(row)
+
+
+def _plain(number):
+    if number is None:
+        return ""
+    return int(number) if float(number).is_integer() else number
+
+
+def load_authored(geodata=None):
+    """Every figure file under geodata/figures/, in name order."""
+    folder = (geodata or paths.GEODATA) / "figures"
+    return [fig for path in sorted(folder.glob("*.csv")) for fig in read_csv(path)]
+
+
+def resolve(figures):
+    """One figure per key: official wins over reported, reported over illustrative."""
+    best = {}
+    for fig in figures:
+        held = best.get(fig.key)
+        if held is None or STATUSES.index(fig.status) < STATUSES.index(held.status):
+            best[fig.key] = fig
+    return best

@@ -1,0 +1,63 @@
+"""Storage behind one small interface: the web layer and the core only ever see a Store."""
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Dataset:
+    """Everything the data step writes, replaced as a whole."""
+    units: object          # GeoDataFrame, full geometry, both vintages
+    web_units: object      # GeoDataFrame, coverage-simplified for the web
+    figures: list          # [Figure]
+    crosswalk: list        # [{old_code, new_code, merge, legal_basis, effective_date}]
+    facts: list = field(default_factory=list)    # dated commune facts from news
+    sources: list = field(default_factory=list)  # [{name, file, sha256, attribution, licence, ...}]
+    meta: dict = field(default_factory=dict)     # build fingerprint, scope, built_at
+
+
+class Store(ABC):
+    @abstractmethod
+    def exists(self):
+        """True when a complete store has been written."""
+
+    @abstractmethod
+    def meta(self):
+        """dict of build metadata (fingerprint, scope, built_at); {} when empty."""
+
+    @abstractmethod
+    def units(self, vintage, simplified=True):
+        """GeoDataFrame of one vintage's units (web-simplified unless asked for full geometry)."""
+
+    @abstractmethod
+    def unit_records(self, vintage):
+        """[Unit] of one vintage, without geometry, in code order."""
+
+    @abstractmethod
+    def figures(self, vintage=None):
+        """[Figure], every status, optionally of one vintage."""
+
+    @abstractmethod
+    def crosswalk(self):
+        """[dict] old unit → new unit rows."""
+
+    @abstractmethod
+    def facts(self):
+        """[dict] dated commune facts."""
+
+    @abstractmethod
+    def sources(self):
+        """[dict] where the boundaries came from, with attribution."""
+
+    @abstractmethod
+    def replace(self, dataset):
+        """Write a whole Dataset atomically: readers see the old store or the new, never a mix."""
+
+
+def open_store(location):
+    """A Store for a location: a path ending in .gpkg (the embedded default)."""
+    from .geopackage import GeoPackageStore
+    path = Path(location)
+    if path.suffix != ".gpkg":
+        raise ValueError(f"unsupported store {location!r}: give a .gpkg path")
+    return GeoPackageStore(path)

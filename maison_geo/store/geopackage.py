@@ -1,0 +1,103 @@
+"""The embedded store: one GeoPackage (SQLite) file that QGIS opens as it is."""
+import json
+import os
+import sqlite3
+import threading
+
+import pandas as pd
+import pyogrio
+
+from ..figures import Figure
+from ..units import Unit, check_vintage
+from . import Store
+
+
+
+class GeoPackageStore(Store):
+    def __init__(self, path):
+        self.path = path
+        self._lock = threading.Lock()
+        self._cache = {}
+
+    def exists(self):
+        return self.path.is_file() and bool(self.meta().get("fingerprint"))
+
+    def _query(self, sql, params=()):
+        uri = f"file:{self.path}?mode=ro"
+        with sqlite3.connect(uri, uri=True) as conn:
+            conn.row_factory = sqlite3.Row
+            return [dict(r) for r in conn.execute(sql, params)]
+
+    def _cached(self, key, load):
+        """Reads are cached until the file changes (a rebuild replaces it)."""
+        stamp = self.path.stat().st_mtime_ns
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit and hit[0] == stamp:
+                return hit[1]
+        value = load()
+        with self._lock:
+            self._cache[key] = (stamp, value)
+        return value
+
+    def meta(self):
+        if not self.path.is_file():
+            return {}
+        try:
+            return {r["key"]: json.loads(r["value"]) for r in self._query("SELECT key, value FROM meta")}
+        except sqlite3.DatabaseError:
+            return {}
+
+    def units(self, vintage, simplified=True):
+        check_vintage(vintage)
+        layer = "units_web" if simplified else "units"
+        return self._cached(("units", layer, vintage), lambda: pyogrio.read_dataframe(
+            self.path, layer=layer, where=f"vintage = '{vintage}'"))
+
+    def unit_records(self, vintage):
+        check_vintage(vintage)
+        rows = self._cached(("unit_records", vintage), lambda: self._query(
+            "SELECT vintage, code, name, full_name, unit_type FROM units WHERE vintage = ? "
+            "ORDER BY code", (vintage,)))
+        return [Unit(**r) for r in rows]
+
+    def figures(self, vintage=None):
+        rows = self._cached(("figures",), lambda: self._query("SELECT * FROM figures"))
+        return [_figure(r) for r in rows if vintage is None or r["vintage"] == vintage]
+
+    def crosswalk(self):
+        return self._cached(("crosswalk",), lambda: self._query("SELECT * FROM crosswalk"))
+
+    def facts(self):
+        return self._cached(("facts",), lambda: self._query("SELECT * FROM facts"))
+
+    def sources(self):
+        return self._cached(("sources",), lambda: self._query("SELECT * FROM sources"))
+
+    def replace(self, dataset):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(self.path.stem + ".building.gpkg")
+        partial.unlink(missing_ok=True)
+        pyogrio.write_dataframe(dataset.units, partial, layer="units", driver="GPKG")
+        pyogrio.write_dataframe(dataset.web_units, partial, layer="units_web", driver="GPKG")
+        tables = {
+            "figures": pd.DataFrame([f.to_dict() for f in dataset.figures]),
+            "crosswalk": pd.DataFrame(dataset.crosswalk),
+            "facts": pd.DataFrame(dataset.facts),
+            "sources": pd.DataFrame(dataset.sources),
+            "meta": pd.DataFrame({"key": list(dataset.meta),
+                                  "value": [json.dumps(v) for v in dataset.meta.values()]}),
+        }
+        for name, frame in tables.items():
+            pyogrio.write_dataframe(frame, partial, layer=name, driver="GPKG")
+        with open(partial, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, self.path)
+
+
+def _figure(row):
+    row = dict(row)
+    row.pop("fid", None)
+    if row.get("denominator") is not None and pd.isna(row["denominator"]):
+        row["denominator"] = None
+    return Figure(**row)
