@@ -8,11 +8,11 @@ import shapely
 from pyproj import Geod
 
 from .errors import DataError
-from .text import fold, nfc
+from .text import casefold_nfc, fold, nfc
 from .units import gadm_gids, load_register
 
-COLUMNS = ["vintage", "code", "name", "full_name", "unit_type", "area_km2", "source", "source_id",
-           "geometry"]
+COLUMNS = ["vintage", "code", "name", "full_name", "unit_type", "name_variants", "area_km2", "source",
+           "source_id", "geometry"]
 _GADM_TYPES = {"xa": "xa", "thitran": "thi_tran", "phuong": "phuong"}
 _WARD_TYPES = {"xã": "xa", "phường": "phuong", "thị trấn": "thi_tran"}
 _TYPE_WORDS = {"xa": "Xã", "thi_tran": "Thị trấn", "phuong": "Phường"}
@@ -61,13 +61,13 @@ def _gadm_row(feature, unit):
     if unit is None:  # outside the register: keep GADM's id, flag the name as restored
         full = f"{_TYPE_WORDS.get(unit_type, '')} {restored}".strip()
         return {**base, "code": feature.GID_3, "name": restored, "full_name": full,
-                "unit_type": unit_type}
-    known = {fold(n).replace(" ", "") for n in (unit.name, *unit.variants)}
-    if fold(restored).replace(" ", "") not in known or unit_type != unit.unit_type:
+                "unit_type": unit_type, "name_variants": ""}
+    known = {casefold_nfc(n).replace(" ", "") for n in (unit.name, *unit.variants)}
+    if casefold_nfc(restored).replace(" ", "") not in known or unit_type != unit.unit_type:
         raise DataError(f"GADM {feature.GID_3} {feature.NAME_3!r} does not match register "
                         f"{unit.code} {unit.full_name!r}")
     return {**base, "code": unit.code, "name": unit.name, "full_name": unit.full_name,
-            "unit_type": unit.unit_type}
+            "unit_type": unit.unit_type, "name_variants": "|".join(unit.variants)}
 
 
 def read_wards_2025(path, scope, geodata=None):
@@ -87,6 +87,7 @@ def read_wards_2025(path, scope, geodata=None):
             raise DataError(f"2025 layer {r.gso_code} {name!r} does not match register {unit.name!r}")
         rows.append({"vintage": "post2025", "code": r.gso_code, "name": name,
                      "full_name": nfc(r.full_name), "unit_type": _WARD_TYPES[nfc(r.unit_type)],
+                     "name_variants": "|".join(unit.variants) if unit else "",
                      "source": "son_la_wards_2025", "source_id": r.source_id,
                      "geometry": r.geometry})
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs)

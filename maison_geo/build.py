@@ -63,6 +63,7 @@ def assemble(scope_name, geodata=None, mirror=None):
     if scope.get("wards_2025_filter") is not None:
         parts.append(boundaries.read_wards_2025(upstream.locate(wards, mirror), scope, geodata))
     units = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
+    units = units.sort_values(["vintage", "code"], ascending=[False, True], ignore_index=True)
     _check_counts(units, scope)
     return Dataset(
         units=units,

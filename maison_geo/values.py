@@ -28,8 +28,8 @@ class ValueRow:
         return {"code": unit.code if unit else None, "name": unit.name if unit else None,
                 "full_name": unit.full_name if unit else None,
                 "unit_type": unit.unit_type if unit else None,
-                "value": _round(self.value), "numerator": self.numerator,
-                "denominator": self.denominator, "rank": self.rank, "status": self.status,
+                "value": _round(self.value), "numerator": _round(self.numerator),
+                "denominator": _round(self.denominator), "rank": self.rank, "status": self.status,
                 "illustrative": self.status == "illustrative", "source": self.source,
                 "note": self.note}
 
@@ -59,7 +59,10 @@ class ValueTable:
 
 
 def _round(value):
-    return None if value is None else round(value, 4)
+    """Whole numbers as int (a count of 16931 households, not 16931.0), others to 4 decimals."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 4)
 
 
 class FigureIndex:

@@ -1,0 +1,46 @@
+# Two commands matter: `make run` and `make test`. Everything else is what they call.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test data venv test-deps chromium illustrative benchmark clean
+
+run: data
+	HOST=$(HOST) PORT=$(PORT) $(PY) server.py
+
+test: data test-deps
+	$(PY) -m pytest
+
+data: venv
+	$(PY) -m maison_geo data
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+test-deps: $(VENV)/.test-installed chromium
+
+$(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+# Browser tests drive Debian's chromium; install it when missing and we may.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing (apt-get install chromium); browser tests will be skipped"; fi; }
+
+illustrative: venv
+	$(PY) -m maison_geo illustrative
+
+benchmark: data test-deps
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,34 @@
+"""The web layer: a Flask factory, one blueprint per area, errors mapped in one place."""
+import os
+
+from flask import Flask
+
+from .. import paths
+from ..indicators import Catalogue
+from ..store import open_store
+
+
+def _config_from_env():
+    env = {"STORE_PATH": "MAISON_STORE", "TILE_URL": "MAISON_TILE_URL",
+           "TILE_ATTRIBUTION": "MAISON_TILE_ATTRIBUTION"}
+    return {key: os.environ[var] for key, var in env.items() if os.environ.get(var)}
+
+
+def create_app(config=None):
+    app = Flask(__name__, template_folder=str(paths.REPO / "templates"),
+                static_folder=str(paths.REPO / "maison_geo" / "static"), instance_path=str(paths.INSTANCE))
+    app.config.from_mapping(STORE_PATH=str(paths.store_path()), TILE_URL=None, TILE_ATTRIBUTION="",
+                            MAX_CONTENT_LENGTH=5 * 1024 * 1024)
+    app.config.update(_config_from_env())
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    app.extensions["maison"] = {"store": open_store(app.config["STORE_PATH"]),
+                                "catalogue": Catalogue.load()}
+
+    from . import api, errors, pages
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    errors.register(app)
+    return app

@@ -1,0 +1,91 @@
+"""Data API (JSON, GeoJSON, CSV) used by the pages and by other tools."""
+import json
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..errors import InvalidChoice
+from ..units import DEFAULT_VINTAGE, REFORM_DATE, VINTAGES, NameMatcher, check_vintage
+from ..values import indicator_values
+from .context import catalogue, store
+from .tables import to_csv
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+VALUE_COLUMNS = ["level", "vintage", "indicator", "period", "code", "name", "full_name", "unit_type",
+                 "value", "numerator", "denominator", "rank", "status", "illustrative", "source", "note"]
+
+
+def vintage_arg():
+    return check_vintage(request.args.get("vintage", DEFAULT_VINTAGE))
+
+
+def format_arg(allowed):
+    fmt = request.args.get("format", allowed[0])
+    if fmt not in allowed:
+        raise InvalidChoice("format", fmt, allowed)
+    return fmt
+
+
+def download(body, filename, mimetype):
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/units")
+def units():
+    vintage = vintage_arg()
+    full = request.args.get("geometry", "web")
+    if full not in ("web", "full"):
+        raise InvalidChoice("geometry", full, ["web", "full"])
+    frame = store().units(vintage, simplified=full == "web")
+    collection = json.loads(frame.to_json(drop_id=True, ensure_ascii=False))
+    collection.update({"vintage": vintage, "reform_date": REFORM_DATE,
+                       "attribution": _attribution(vintage)})
+    return jsonify(collection)
+
+
+@bp.get("/indicators")
+def indicators():
+    return jsonify([i.to_dict() for i in catalogue()])
+
+
+@bp.get("/values")
+def values():
+    fmt = format_arg(["json", "csv"])
+    key = request.args.get("indicator")
+    if not key:
+        raise InvalidChoice("indicator", key, catalogue().keys())
+    table = indicator_values(store(), catalogue(), key, request.args.get("period"), vintage_arg())
+    if fmt == "json":
+        return jsonify(table.to_dict())
+    common = {"vintage": table.vintage, "indicator": key, "period": table.period}
+    rows = [{**r.to_dict(), **common, "level": "unit"} for r in table.rows]
+    rows.append({**table.district.to_dict(), **common, "level": "district",
+                 "name": "Huyện Mai Sơn" if table.vintage == "pre2025" else "Huyện Mai Sơn (cũ)"})
+    return download(to_csv(rows, VALUE_COLUMNS),
+                    f"maison_{key}_{table.period}_{table.vintage}.csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/match")
+def match():
+    """Free text → one unit of one vintage, through the name matcher."""
+    vintage = vintage_arg()
+    unit = NameMatcher(store().unit_records(vintage)).resolve(request.args.get("q", ""),
+                                                              request.args.get("unit_type"))
+    return jsonify({"vintage": vintage, "code": unit.code, "name": unit.name,
+                    "full_name": unit.full_name, "unit_type": unit.unit_type})
+
+
+@bp.get("/sources")
+def sources():
+    return jsonify({"vintages": list(VINTAGES), "reform_date": REFORM_DATE,
+                    "boundaries": store().sources(), "build": store().meta()})
+
+
+@bp.get("/crosswalk")
+def crosswalk():
+    return jsonify(store().crosswalk())
+
+
+def _attribution(vintage):
+    return [s["attribution"] for s in store().sources() if s["vintage"] == vintage]

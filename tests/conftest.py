@@ -1,0 +1,47 @@
+import shutil
+
+import pytest
+
+from maison_geo import create_app, paths
+from maison_geo.build import build
+from maison_geo.indicators import Catalogue
+from maison_geo.store import open_store
+
+
+@pytest.fixture(scope="session")
+def mirror():
+    found = paths.mirror_dir()
+    if found is None or not (found / "gadm41_VNM_3.json.zip").is_file():
+        pytest.fail("no upstream mirror: set MAISON_DATA_MIRROR or put ../shared beside the repo")
+    return found
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory, mirror):
+    """A store built by the real data step from the real upstream files, once per session."""
+    built = open_store(tmp_path_factory.mktemp("store") / "maison.gpkg")
+    build(built, "mai_son", mirror=mirror, force=True, log=lambda *_: None)
+    return built
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return Catalogue.load()
+
+
+@pytest.fixture(scope="session")
+def app(store):
+    return create_app({"TESTING": True, "STORE_PATH": str(store.path)})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def geodata_copy(tmp_path):
+    """A writable copy of geodata/, for tests that change authored data."""
+    target = tmp_path / "geodata"
+    shutil.copytree(paths.GEODATA, target)
+    return target
