@@ -27,8 +27,17 @@ def create_app(config=None):
     app.extensions["maison"] = {"store": open_store(app.config["STORE_PATH"]),
                                 "catalogue": Catalogue.load()}
 
-    from . import api, errors, pages
+    from flask_compress import Compress
+
+    from ..assets import use_local_assets
+    from . import api, errors, filters, locale, pages, vendor
+    use_local_assets()
+    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
+    Compress(app)
+    locale.init(app)
+    filters.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(vendor.bp)
     errors.register(app)
     return app

@@ -1,11 +1,10 @@
 """Data API (JSON, GeoJSON, CSV) used by the pages and by other tools."""
-import json
-
 from flask import Blueprint, Response, jsonify, request
 
 from ..errors import InvalidChoice
 from ..units import DEFAULT_VINTAGE, REFORM_DATE, VINTAGES, NameMatcher, check_vintage
 from ..values import indicator_values
+from . import geo
 from .context import catalogue, store
 from .tables import to_csv
 
@@ -34,14 +33,18 @@ def download(body, filename, mimetype):
 @bp.get("/units")
 def units():
     vintage = vintage_arg()
-    full = request.args.get("geometry", "web")
-    if full not in ("web", "full"):
-        raise InvalidChoice("geometry", full, ["web", "full"])
-    frame = store().units(vintage, simplified=full == "web")
-    collection = json.loads(frame.to_json(drop_id=True, ensure_ascii=False))
-    collection.update({"vintage": vintage, "reform_date": REFORM_DATE,
-                       "attribution": _attribution(vintage)})
-    return jsonify(collection)
+    geometry = request.args.get("geometry", "web")
+    if geometry not in ("web", "full"):
+        raise InvalidChoice("geometry", geometry, ["web", "full"])
+    return geo.json_response(geo.units_payload(
+        vintage, full=geometry == "full", attribution=_attribution(vintage),
+        extra={"vintage": vintage, "reform_date": REFORM_DATE}))
+
+
+@bp.get("/outline")
+def outline():
+    """The outline of all units of a vintage (the district as it was, or the 8 communes together)."""
+    return geo.json_response(geo.outline_payload(vintage_arg()))
 
 
 @bp.get("/indicators")

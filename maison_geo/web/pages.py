@@ -1,13 +1,145 @@
-"""HTML pages."""
-from flask import Blueprint, render_template
+"""HTML pages, each with its machine-readable twin (?format=json|csv|geojson)."""
+import json
 
-from ..units import DEFAULT_VINTAGE
+from flask import Blueprint, current_app, jsonify, render_template, url_for
+from flask_babel import gettext
+
+from .. import maps
+from ..errors import NotFound
+from ..units import REFORM_DATE, VINTAGES, check_vintage
+from ..values import FigureIndex, indicator_values
+from . import geo
+from .api import VALUE_COLUMNS, download, format_arg
 from .context import catalogue, store
+from .locale import current_lang
+from .tables import to_csv
+from .views import choropleth, map_request, profile_url
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def index():
-    return render_template("index.html", units=store().unit_records(DEFAULT_VINTAGE),
-                           indicators=catalogue().mappable(), meta=store().meta())
+    return map_page()
+
+
+@bp.get("/map")
+def map_page():
+    req = map_request()
+    fmt = format_arg(["html", "json", "csv", "geojson"])
+    view = choropleth(req)
+    table = view.table
+    if fmt != "html":
+        return _map_twin(fmt, view)
+    units = store().unit_records(req.vintage)
+    fmap = maps.build_map(
+        view, url_for("api.units", vintage=req.vintage), url_for("api.outline", vintage=req.vintage),
+        {u.code: profile_url(req.vintage, u.code) for u in units}, geo.labels(req.vintage),
+        geo.bounds(req.vintage), table.attribution, _tiles(), canvas=geo.unit_count(req.vintage) > 1000,
+        _=gettext)
+    return render_template("map.html", req=req, view=view, table=table, parts=maps.render_parts(fmap),
+                           indicators=catalogue().mappable(), vintages=VINTAGES,
+                           schemes=["quantiles", "equal_interval", "fisher_jenks", "target"],
+                           reform_date=REFORM_DATE, units=units)
+
+
+def _tiles():
+    url = current_app.config.get("TILE_URL")
+    return {"url": url, "attribution": current_app.config.get("TILE_ATTRIBUTION")} if url else None
+
+
+def _map_twin(fmt, view):
+    table = view.table
+    payload = table.to_dict()
+    payload["classification"] = {
+        "scheme": view.classification.scheme, "k": view.classification.k,
+        "classes": [{"lower": b.lower, "upper": b.upper, "count": b.count, "color": c,
+                     "upper_included": b.closed_upper}
+                    for b, c in zip(view.classification.bands, view.colors)],
+        "no_data": {"color": maps.NO_DATA_COLOR, "count": view.legend[-1].count}}
+    for row in payload["rows"]:
+        style = view.styles[row["code"]]
+        row["class"], row["color"] = style["band"], style["fill"]
+    name = f"maison_{table.indicator.key}_{table.period}_{table.vintage}"
+    if fmt == "json":
+        return jsonify(payload)
+    if fmt == "csv":
+        common = {"vintage": table.vintage, "indicator": table.indicator.key, "period": table.period}
+        rows = [{**r, **common, "level": "unit"} for r in payload["rows"]]
+        rows.append({**payload["district"], **common})
+        return download(to_csv(rows, VALUE_COLUMNS + ["class", "color"]), name + ".csv",
+                        "text/csv; charset=utf-8")
+    frame = store().units(table.vintage)
+    by_code = {r["code"]: r for r in payload["rows"]}
+    collection = json.loads(frame.drop(columns=["name_variants"]).to_json(drop_id=True))
+    for feature in collection["features"]:
+        extra = by_code.get(feature["properties"]["code"], {})
+        feature["properties"].update({k: extra.get(k) for k in (
+            "value", "numerator", "denominator", "rank", "status", "illustrative", "source", "note",
+            "class", "color")})
+        feature["properties"].update({"indicator": table.indicator.key, "period": table.period})
+    collection.update({k: payload[k] for k in ("indicator", "vintage", "period", "illustrative", "notice",
+                                                "district", "classification", "attribution")})
+    return download(json.dumps(collection, ensure_ascii=False), name + ".geojson",
+                    "application/geo+json")
+
+
+@bp.get("/communes/<vintage>/<code>")
+def profile(vintage, code):
+    vintage = check_vintage(vintage)
+    fmt = format_arg(["html", "json", "csv"])
+    unit = next((u for u in store().unit_records(vintage) if u.code == code), None)
+    if unit is None:
+        raise NotFound(f"no unit {code!r} in {vintage}; units are keyed by era and code")
+    rows = _profile_rows(vintage, unit)
+    if fmt == "json":
+        return jsonify({"unit": {"vintage": vintage, "code": unit.code, "name": unit.name,
+                                 "full_name": unit.full_name, "unit_type": unit.unit_type},
+                        "illustrative": any(r["status"] == "illustrative" for r in rows),
+                        "indicators": rows, "facts": _facts(vintage, code)})
+    if fmt == "csv":
+        flat = [{**r, "code": unit.code, "name": unit.full_name, "vintage": vintage} for r in rows]
+        return download(to_csv(flat, PROFILE_COLUMNS), f"maison_profile_{unit.code}_{vintage}.csv",
+                        "text/csv; charset=utf-8")
+    fmap = maps.build_map(None, url_for("api.units", vintage=vintage),
+                          url_for("api.outline", vintage=vintage),
+                          {u.code: profile_url(vintage, u.code) for u in store().unit_records(vintage)},
+                          [], geo.bounds(vintage), [], _tiles(), height="260px", locator_code=code,
+                          _=gettext)
+    return render_template("profile.html", unit=unit, rows=rows, vintage=vintage,
+                           facts=_facts(vintage, code), parts=maps.render_parts(fmap),
+                           reform_date=REFORM_DATE, lang=current_lang())
+
+
+PROFILE_COLUMNS = ["vintage", "code", "name", "indicator", "label", "period", "value", "numerator",
+                   "denominator", "rank", "ranked", "district_value", "status", "illustrative", "source",
+                   "note"]
+
+
+def _profile_rows(vintage, unit):
+    index = FigureIndex(store(), catalogue(), vintage)
+    lang = current_lang()
+    rows = []
+    for ind in catalogue().mappable():
+        series = []
+        for period in index.periods(ind):
+            table = indicator_values(store(), catalogue(), ind.key, period, vintage, index=index)
+            row = next(r for r in table.rows if r.unit.code == unit.code)
+            if row.value is not None:
+                series.append((period, row, table))
+        if not series:
+            rows.append({"indicator": ind.key, "label": ind.label(lang), "kind": ind.kind,
+                         "period": None, "value": None, "status": None, "series": []})
+            continue
+        period, row, table = series[-1]
+        rows.append({**row.to_dict(), "indicator": ind.key, "label": ind.label(lang), "kind": ind.kind,
+                     "period": period, "ranked": sum(1 for r in table.rows if r.rank),
+                     "district_value": table.district.to_dict()["value"],
+                     "district_status": table.district.status,
+                     "series": [{"period": p, "value": r.to_dict()["value"], "status": r.status}
+                                for p, r, _ in series]})
+    return rows
+
+
+def _facts(vintage, code):
+    return [f for f in store().facts() if f["vintage"] == vintage and f["code"] == code]

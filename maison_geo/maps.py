@@ -1,0 +1,172 @@
+"""Choropleth maps as plain functions: values + classification → legend, styles, tooltips, folium map."""
+import json
+from dataclasses import dataclass, field
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+from markupsafe import Markup, escape
+
+from .classify import classify
+from .formatting import number, value_text
+
+NO_DATA_COLOR = "#d4d4d4"
+# ColorBrewer sequential ramps (colour-blind safe); reversed when lower is better.
+RAMP_BETTER = "YlGnBu"
+RAMP_NEUTRAL = "Purples"
+_IDENTITY = lambda text: text  # noqa: E731
+
+
+def ramp(indicator, k):
+    """k colours from light to dark; dark means better unless lower is better."""
+    from branca.utilities import color_brewer
+    if k == 0:
+        return []
+    name = RAMP_NEUTRAL if indicator.higher_is_better is None else RAMP_BETTER
+    colors = color_brewer(name, max(k, 3))
+    colors = colors[-k:] if k < 3 else colors  # 1–2 classes: the darker end stays readable
+    return list(reversed(colors)) if indicator.higher_is_better is False else colors
+
+
+@dataclass
+class LegendEntry:
+    color: str
+    label: str
+    count: int
+    no_data: bool = False
+
+
+@dataclass
+class ChoroplethView:
+    """Everything a page needs to draw one indicator: classes, colours, legend, per-unit styles."""
+    table: object
+    classification: object
+    colors: list
+    legend: list
+    styles: dict = field(default_factory=dict)
+    tooltips: dict = field(default_factory=dict)
+
+    @property
+    def indicator(self):
+        return self.table.indicator
+
+
+def band_label(band, indicator, lang, is_last):
+    decimals = 1 if indicator.kind in ("percent", "length_km") else 0
+    lo, hi = number(band.lower, lang, decimals), number(band.upper, lang, decimals)
+    unit = " %" if indicator.kind == "percent" else ""
+    if band.lower == band.upper:
+        return f"{lo}{unit}"
+    if not band.closed_upper:
+        return f"{lo} – <{hi}{unit}"
+    return f"{lo} – {hi}{unit}"
+
+
+def build_view(table, scheme="quantiles", k=5, lang="vi", _=_IDENTITY):
+    indicator = table.indicator
+    values = [_map_value(r, indicator) for r in table.rows]
+    classes = classify(values, scheme, k, indicator)
+    colors = ramp(indicator, classes.k)
+    legend = [LegendEntry(colors[i], band_label(b, indicator, lang, i == classes.k - 1), b.count)
+              for i, b in enumerate(classes.bands)]
+    missing = sum(1 for v in values if v is None)
+    legend.append(LegendEntry(NO_DATA_COLOR, _("No data"), missing, no_data=True))
+    view = ChoroplethView(table, classes, colors, legend)
+    for row, value in zip(table.rows, values):
+        band = classes.band_of(value)
+        view.styles[row.unit.code] = {
+            "fill": NO_DATA_COLOR if band is None else colors[band], "band": band,
+            "illustrative": row.status == "illustrative"}
+        view.tooltips[row.unit.code] = tooltip_html(row, table, lang, _)
+    return view
+
+
+def _map_value(row, indicator):
+    """The number a boolean is classed on: 1/0 for one commune, the share for k of n."""
+    if row.value is None:
+        return None
+    if indicator.kind == "boolean" and row.denominator:
+        return row.value / row.denominator
+    return float(row.value)
+
+
+STATUS_LABELS = {"official": "official", "reported": "reported", "illustrative": "illustrative"}
+
+
+def tooltip_html(row, table, lang="vi", _=_IDENTITY):
+    """Hover text: name with unit type, value, parts, rank, target and gap, status, source. Escaped."""
+    ind, unit = table.indicator, row.unit
+    lines = [Markup("<strong>{}</strong> <span class='unit-type'>({})</span>").format(
+        unit.name, _(unit.unit_type))]
+    yes_no = (_("Yes"), _("No"))
+    lines.append(Markup("{}: <b>{}</b>").format(ind.label(lang), value_text(
+        row.value, ind, lang, row.denominator, yes_no)))
+    if ind.kind == "percent" and row.numerator is not None:
+        lines.append(Markup("{} / {}").format(number(row.numerator, lang), number(row.denominator, lang)))
+    if row.rank:
+        ranked = sum(1 for r in table.rows if r.rank)
+        lines.append(Markup("{}: {}/{}").format(_("Rank"), row.rank, ranked))
+    if ind.target and row.value is not None:
+        gap = ind.target.value - row.value
+        lines.append(Markup("{}: {} · {}: {}").format(
+            _("Target"), value_text(ind.target.value, ind, lang), _("Gap"),
+            value_text(max(gap, 0) if ind.higher_is_better is not False else max(-gap, 0), ind, lang)))
+    if row.status:
+        css = "illustrative" if row.status == "illustrative" else "status"
+        lines.append(Markup("<span class='{}'>{}</span>").format(css, _(STATUS_LABELS[row.status])))
+        lines.append(Markup("<small>{}: {}</small>").format(_("Source"), _shorten(row.source)))
+    else:
+        lines.append(escape(_("No data")))
+    return str(Markup("<br>").join(lines))
+
+
+def _shorten(text, limit=160):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _script_json(data):
+    """JSON safe inside a <script>: no '</script>' or HTML comment can close it early."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class ChoroplethLayer(MacroElement):
+    """Fetches the (cached) unit geometry, colours each unit from a small style table."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+maisonChoropleth({{ this._parent.get_name() }}, {{ this.config }});
+{% endmacro %}
+""")
+
+    def __init__(self, config):
+        super().__init__()
+        self._name = "ChoroplethLayer"
+        self.config = _script_json(config)
+
+
+def build_map(view, geojson_url, outline_url, profile_urls, labels, bounds, attribution,
+              tiles=None, height="100%", canvas=False, locator_code=None, _=_IDENTITY):
+    fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+                      tiles=None, zoom_start=10, prefer_canvas=canvas, control_scale=True,
+                      height=height, width="100%", zoom_snap=0.25)
+    if tiles and tiles.get("url"):
+        folium.TileLayer(tiles["url"], attr=tiles.get("attribution") or " ", name="tiles").add_to(fmap)
+    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    config = {
+        "geojson": geojson_url, "outline": outline_url, "attribution": attribution,
+        "styles": view.styles if view else {}, "tooltips": view.tooltips if view else {},
+        "profiles": profile_urls, "labels": labels, "noData": NO_DATA_COLOR,
+        "locator": locator_code,
+        "banner": _("Illustrative figures") if view and view.table.illustrative else None,
+    }
+    ChoroplethLayer(config).add_to(fmap)
+    return fmap
+
+
+def render_parts(fmap):
+    """The map's head, body and script, to place inside our own page."""
+    root = fmap.get_root()
+    root.render()
+    return {"head": Markup(root.header.render()), "html": Markup(root.html.render()),
+            "script": Markup(root.script.render())}

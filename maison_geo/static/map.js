@@ -1,0 +1,96 @@
+/* maison-geo: draws a choropleth from a cached GeoJSON endpoint and a small per-unit style table. */
+(function () {
+  "use strict";
+
+  function textLabel(name) {
+    var span = document.createElement("span");
+    span.textContent = name;
+    return span;
+  }
+
+  function baseStyle(config, feature) {
+    var code = feature.properties.code;
+    var style = config.styles[code];
+    if (config.locator !== null && config.locator !== undefined) {
+      var here = code === config.locator;
+      return { color: "#5b6770", weight: here ? 2 : 0.8, fillColor: here ? "#d95f0e" : "#e7e3da",
+               fillOpacity: here ? 0.9 : 0.8 };
+    }
+    if (!style) {
+      return { color: "#8a8a8a", weight: 0.8, fillColor: config.noData, fillOpacity: 0.7, dashArray: "2 3" };
+    }
+    return { color: "#ffffff", weight: 1.2, fillColor: style.fill, fillOpacity: 0.88,
+             dashArray: style.illustrative ? "4 3" : null };
+  }
+
+  window.maisonChoropleth = function (map, config) {
+    var state = { map: map, layer: null, byCode: {}, drawn: 0, ready: false };
+    window.maisonMap = state;
+    if (config.attribution) {
+      config.attribution.forEach(function (text) { map.attributionControl.addAttribution(text); });
+    }
+    if (config.banner) {
+      var banner = L.control({ position: "topright" });
+      banner.onAdd = function () {
+        var div = L.DomUtil.create("div", "map-banner illustrative");
+        div.textContent = config.banner;
+        return div;
+      };
+      banner.addTo(map);
+    }
+    state.highlight = function (code, on) {
+      var layer = state.byCode[code];
+      if (!layer) { return; }
+      if (on) {
+        layer.setStyle({ weight: 3.5, color: "#111111" });
+        if (layer.bringToFront) { layer.bringToFront(); }
+      } else {
+        state.layer.resetStyle(layer);
+      }
+    };
+
+    fetch(config.geojson, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        var layer = L.geoJSON(data, {
+          style: function (feature) { return baseStyle(config, feature); },
+          onEachFeature: function (feature, sub) {
+            var code = feature.properties.code;
+            state.byCode[code] = sub;
+            if (config.tooltips[code]) {
+              sub.bindTooltip(config.tooltips[code], { sticky: true, className: "unit-tooltip" });
+            }
+            sub.on("mouseover", function () { state.highlight(code, true); });
+            sub.on("mouseout", function () { state.highlight(code, false); });
+            if (config.profiles[code]) {
+              sub.on("click", function () { window.location.href = config.profiles[code]; });
+            }
+          }
+        }).addTo(map);
+        state.layer = layer;
+        state.drawn = data.features.length;
+        (config.labels || []).forEach(function (label) {
+          L.marker([label.lat, label.lon], {
+            interactive: false, keyboard: false,
+            icon: L.divIcon({ className: "unit-label", html: textLabel(label.name), iconSize: null })
+          }).addTo(map);
+        });
+        if (config.outline) {
+          return fetch(config.outline, { credentials: "same-origin" })
+            .then(function (response) { return response.json(); })
+            .then(function (outline) {
+              L.geoJSON(outline, { interactive: false,
+                style: { color: "#1d2b36", weight: 2.6, fill: false } }).addTo(map);
+            });
+        }
+      })
+      .then(function () {
+        state.ready = true;
+        document.dispatchEvent(new CustomEvent("maison:map-ready", { detail: { drawn: state.drawn } }));
+      })
+      .catch(function (error) {
+        var note = document.getElementById("map-error");
+        if (note) { note.hidden = false; note.textContent += " " + error; }
+      });
+  };
+})();

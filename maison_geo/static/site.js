@@ -1,0 +1,48 @@
+/* maison-geo page behaviour: pickers apply at once, tables sort, table rows highlight map units. */
+(function () {
+  "use strict";
+  var form = document.getElementById("view-form");
+  if (form) {
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "indicator" || event.target.name === "vintage") {
+        var period = document.getElementById("period");
+        if (period) { period.disabled = true; }  // another indicator or era has its own years
+      }
+      form.submit();
+    });
+  }
+
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    table.querySelectorAll("th button[data-sort]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var th = button.closest("th");
+        var column = Array.prototype.indexOf.call(th.parentNode.children, th);
+        var numeric = button.dataset.sort === "number";
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[column].dataset.value, y = b.cells[column].dataset.value;
+          if (x === "" && y === "") { return 0; }
+          if (x === "") { return 1; }
+          if (y === "") { return -1; }
+          var order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y, document.documentElement.lang);
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
+
+  function highlight(row, on) {
+    if (window.maisonMap && window.maisonMap.highlight) { window.maisonMap.highlight(row.dataset.code, on); }
+  }
+  document.querySelectorAll("#values-table tbody tr[data-code]").forEach(function (row) {
+    row.addEventListener("mouseenter", function () { highlight(row, true); });
+    row.addEventListener("mouseleave", function () { highlight(row, false); });
+    row.addEventListener("focusin", function () { highlight(row, true); });
+    row.addEventListener("focusout", function () { highlight(row, false); });
+  });
+})();

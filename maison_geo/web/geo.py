@@ -1,0 +1,86 @@
+"""Geometry for the pages, computed once per store build: GeoJSON bytes (gzipped), outline, labels."""
+import gzip
+import json
+import threading
+
+from flask import Response, request
+
+from .context import store
+
+_cache = {}
+_lock = threading.Lock()
+LABEL_LIMIT = 300  # above this many units, names would only clutter the map
+
+
+def _memo(key, make):
+    stamp = store().meta().get("fingerprint")
+    with _lock:
+        hit = _cache.get(key)
+        if hit and hit[0] == stamp:
+            return hit[1]
+    value = make()
+    with _lock:
+        _cache[key] = (stamp, value)
+    return value
+
+
+def _encode(collection):
+    raw = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return raw, gzip.compress(raw, 6)
+
+
+def units_payload(vintage, full=False, attribution=None, extra=None):
+    def make():
+        frame = store().units(vintage, simplified=not full)
+        collection = json.loads(frame.drop(columns=["name_variants"]).to_json(drop_id=True))
+        collection.update(extra or {})
+        collection["attribution"] = attribution or []
+        return _encode(collection)
+    return _memo(("units", vintage, full), make)
+
+
+def outline_payload(vintage):
+    def make():
+        shape = store().units(vintage).union_all()
+        return _encode({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"vintage": vintage},
+             "geometry": json.loads(_geojson(shape))}]})
+    return _memo(("outline", vintage), make)
+
+
+def _geojson(shape):
+    import shapely
+    return shapely.to_geojson(shapely.set_precision(shape, 1e-5))
+
+
+def labels(vintage):
+    def make():
+        frame = store().units(vintage)
+        if len(frame) > LABEL_LIMIT:
+            return []
+        points = frame.geometry.representative_point()
+        return [{"code": c, "name": n, "lat": round(p.y, 5), "lon": round(p.x, 5)}
+                for c, n, p in zip(frame.code, frame.name, points)]
+    return _memo(("labels", vintage), make)
+
+
+def bounds(vintage):
+    return _memo(("bounds", vintage), lambda: [float(b) for b in store().units(vintage).total_bounds])
+
+
+def unit_count(vintage):
+    return _memo(("count", vintage), lambda: len(store().unit_records(vintage)))
+
+
+def json_response(payload, cache_seconds=3600):
+    """Pre-encoded JSON, gzipped when the client accepts it, cached and revalidated by ETag."""
+    raw, packed = payload
+    use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = Response(packed if use_gzip else raw, mimetype="application/json")
+    if use_gzip:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.cache_control.public = True
+    response.cache_control.max_age = cache_seconds
+    response.set_etag(f"{store().meta().get('fingerprint', '')[:16]}-{request.full_path}")
+    return response.make_conditional(request)

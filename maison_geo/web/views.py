@@ -1,0 +1,53 @@
+"""Reading a map view from the request: indicator, period, vintage, scheme, classes."""
+from dataclasses import dataclass
+
+from flask import request, url_for
+from flask_babel import gettext
+
+from ..classify import check_scheme
+from ..maps import build_view
+from ..units import DEFAULT_VINTAGE, check_vintage
+from ..values import FigureIndex, indicator_values
+from .context import catalogue, store
+from .locale import current_lang
+
+DEFAULT_INDICATOR = "ban_gate_pct"
+
+
+@dataclass
+class MapRequest:
+    indicator: str
+    period: object
+    vintage: str
+    scheme: str
+    k: int
+
+    def args(self, **changes):
+        base = {"indicator": self.indicator, "period": self.period, "vintage": self.vintage,
+                "scheme": self.scheme, "k": self.k}
+        base.update(changes)
+        return {k: v for k, v in base.items() if v not in (None, "")}
+
+
+def map_request():
+    args = request.args
+    vintage = check_vintage(args.get("vintage", DEFAULT_VINTAGE))
+    key = args.get("indicator") or DEFAULT_INDICATOR
+    ind = catalogue().get(key)
+    if ind.district_only:
+        from ..errors import InvalidChoice
+        raise InvalidChoice("indicator", key, [i.key for i in catalogue().mappable()])
+    scheme, k = check_scheme(args.get("scheme", "quantiles"), args.get("k", 5))
+    return MapRequest(key, args.get("period"), vintage, scheme, k)
+
+
+def choropleth(req):
+    """The ValueTable and ChoroplethView of a map request."""
+    index = FigureIndex(store(), catalogue(), req.vintage)
+    table = indicator_values(store(), catalogue(), req.indicator, req.period, req.vintage, index=index)
+    req.period = table.period
+    return build_view(table, req.scheme, req.k, current_lang(), gettext)
+
+
+def profile_url(vintage, code):
+    return url_for("pages.profile", vintage=vintage, code=code)
