@@ -22,7 +22,7 @@ def to_post2025(old_figures, crosswalk, catalogue, old_units):
     later from the summed numerators and denominators. Any illustrative part makes the whole
     illustrative, and the source lists the parts.
     """
-    types = {u.code: u.unit_type for u in old_units}
+    units = {u.code: u for u in old_units}
     by_key = defaultdict(dict)
     for fig in old_figures.values():
         if fig.level == UNIT:
@@ -33,12 +33,12 @@ def to_post2025(old_figures, crosswalk, catalogue, old_units):
             indicator = _indicator(catalogue, key)
             if indicator is None or indicator.kind == "percent":
                 continue
-            applicable = [c for c in old_codes
-                          if not indicator.applies_to or types.get(c) in indicator.applies_to]
+            applicable = [c for c in old_codes if not indicator.applies_to
+                          or (c in units and units[c].unit_type in indicator.applies_to)]
             parts = [figs.get(c) for c in applicable]
             if not applicable or any(p is None for p in parts):
                 continue
-            out.append(_combine(new_code, indicator, period, parts))
+            out.append(_combine(new_code, indicator, period, parts, units))
     return out
 
 
@@ -49,8 +49,8 @@ def _indicator(catalogue, key):
         return None
 
 
-def _combine(new_code, indicator, period, parts):
-    codes = ", ".join(p.code for p in parts)
+def _combine(new_code, indicator, period, parts, units):
+    codes = ", ".join(f"{units[p.code].label} {p.code}" if p.code in units else p.code for p in parts)
     sources = "; ".join(dict.fromkeys(p.source for p in parts))
     if indicator.kind == "boolean":
         true = sum(1 for p in parts if p.value)

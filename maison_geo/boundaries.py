@@ -70,9 +70,15 @@ def _gadm_row(feature, unit):
             "unit_type": unit.unit_type, "name_variants": "|".join(unit.variants)}
 
 
-def read_wards_2025(path, scope, geodata=None):
-    """post2025 units of the scope from the 2025 boundary layer, checked against the register."""
+def read_all_wards_2025(path):
     frame = gpd.read_file(path)
+    frame["full_name"] = frame.full_name.map(nfc)
+    return frame
+
+
+def read_wards_2025(path, scope, geodata=None, frame=None):
+    """post2025 units of the scope from the 2025 boundary layer, checked against the register."""
+    frame = read_all_wards_2025(path) if frame is None else frame
     selector = scope.get("wards_2025_filter")
     if selector is None:
         return gpd.GeoDataFrame(columns=COLUMNS, geometry="geometry", crs=frame.crs)
@@ -104,3 +110,34 @@ def simplify_for_web(units, tolerance):
             group.geometry.simplify_coverage(tolerance).values, WEB_GRID_DEG)
         parts.append(simplified)
     return gpd.GeoDataFrame(pd.concat(parts), crs=units.crs)
+
+
+PATCH_MIN_KM2 = 1.0  # smaller pieces are GADM's generalisation, not a real change of outline
+
+
+def era_patches(old_units, new_units, wards_2025, min_km2=PATCH_MIN_KM2):
+    """Where the 2025 outline differs from the old district outline, and where each patch went."""
+    old, new = old_units.union_all(), new_units.union_all()
+    pieces = []
+    for change, shape in (("left", old.difference(new)), ("joined", new.difference(old))):
+        for part in gpd.GeoSeries([shape], crs=old_units.crs).explode(index_parts=False):
+            area = geodesic_km2([part])[0]
+            if area < min_km2:
+                continue
+            point = part.representative_point()
+            source = _containing(old_units if change == "left" else None, point)
+            target = _containing(wards_2025, point)
+            pieces.append({"change": change, "area_km2": round(area, 2),
+                           "old_code": source.get("code", ""), "old_name": source.get("name", ""),
+                           "now_in": target.get("full_name", ""), "now_in_code": target.get("gso_code", ""),
+                           "geometry": part})
+    return gpd.GeoDataFrame(pieces, geometry="geometry", crs=old_units.crs,
+                            columns=["change", "area_km2", "old_code", "old_name", "now_in",
+                                     "now_in_code", "geometry"])
+
+
+def _containing(frame, point):
+    if frame is None:
+        return {}
+    hits = frame[frame.intersects(point)]
+    return hits.iloc[0].to_dict() if len(hits) else {}

@@ -59,15 +59,20 @@ def assemble(scope_name, geodata=None, mirror=None):
     scope = load_scope(scope_name, geodata)
     sources = upstream.manifest(geodata)
     gadm, wards = sources["gadm41_vnm_3"], sources["son_la_wards_2025"]
-    parts = [boundaries.read_gadm(upstream.vsi_path(gadm, upstream.locate(gadm, mirror)), scope, geodata)]
+    old = boundaries.read_gadm(upstream.vsi_path(gadm, upstream.locate(gadm, mirror)), scope, geodata)
+    parts, patches = [old], None
     if scope.get("wards_2025_filter") is not None:
-        parts.append(boundaries.read_wards_2025(upstream.locate(wards, mirror), scope, geodata))
+        all_wards = boundaries.read_all_wards_2025(upstream.locate(wards, mirror))
+        new = boundaries.read_wards_2025(None, scope, geodata, frame=all_wards)
+        parts.append(new)
+        patches = boundaries.era_patches(old, new, all_wards)
     units = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
     units = units.sort_values(["vintage", "code"], ascending=[False, True], ignore_index=True)
     _check_counts(units, scope)
     return Dataset(
         units=units,
         web_units=boundaries.simplify_for_web(units, WEB_TOLERANCE_DEG),
+        era_patches=patches,
         figures=fg.load_authored(geodata),
         crosswalk=_read_csv((geodata or paths.GEODATA) / "crosswalk_2025.csv"),
         facts=_read_csv((geodata or paths.GEODATA) / "commune_facts.csv"),

@@ -152,7 +152,7 @@ def build_map(view, geojson_url, outline_url, profile_urls, labels, bounds, attr
                       height=height, width="100%", zoom_snap=0.25)
     if tiles and tiles.get("url"):
         folium.TileLayer(tiles["url"], attr=tiles.get("attribution") or " ", name="tiles").add_to(fmap)
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], padding=(12, 12))
     config = {
         "geojson": geojson_url, "outline": outline_url, "attribution": attribution,
         "styles": view.styles if view else {}, "tooltips": view.tooltips if view else {},
@@ -170,3 +170,33 @@ def render_parts(fmap):
     root.render()
     return {"head": Markup(root.header.render()), "html": Markup(root.html.render()),
             "script": Markup(root.script.render())}
+
+
+ERA_COLORS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5"]
+
+
+class ErasLayer(MacroElement):
+    """Both eras on one map: the new communes filled, the former ones outlined, the patches hatched."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+maisonEras({{ this._parent.get_name() }}, {{ this.config }});
+{% endmacro %}
+""")
+
+    def __init__(self, config):
+        super().__init__()
+        self._name = "ErasLayer"
+        self.config = _script_json(config)
+
+
+def build_eras_map(urls, new_units, labels, bounds, attribution, tiles=None):
+    """urls: {'new', 'old', 'patches'} GeoJSON endpoints; new_units: [(code, name)] in colour order."""
+    fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2], tiles=None,
+                      zoom_start=10, control_scale=True, height="100%", width="100%", zoom_snap=0.25)
+    if tiles and tiles.get("url"):
+        folium.TileLayer(tiles["url"], attr=tiles.get("attribution") or " ", name="tiles").add_to(fmap)
+    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], padding=(12, 12))
+    colors = {code: ERA_COLORS[i % len(ERA_COLORS)] for i, (code, _) in enumerate(new_units)}
+    ErasLayer({**urls, "colors": colors, "labels": labels, "attribution": attribution}).add_to(fmap)
+    return fmap

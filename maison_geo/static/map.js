@@ -94,3 +94,55 @@
       });
   };
 })();
+
+/* Two eras together: the 8 communes of 2025 filled, the 22 former communes outlined, patches hatched. */
+(function () {
+  "use strict";
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); });
+  }
+  function escapeText(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+  window.maisonEras = function (map, config) {
+    var state = { map: map, ready: false, drawn: 0 };
+    window.maisonMap = state;
+    (config.attribution || []).forEach(function (text) { map.attributionControl.addAttribution(text); });
+    Promise.all([getJSON(config.new), getJSON(config.old), getJSON(config.patches)]).then(function (data) {
+      var fresh = L.geoJSON(data[0], {
+        style: function (f) {
+          return { color: "#1d2b36", weight: 3, fillColor: config.colors[f.properties.code] || "#ddd", fillOpacity: 0.75 };
+        },
+        onEachFeature: function (f, layer) {
+          layer.bindTooltip("<strong>" + escapeText(f.properties.full_name) + "</strong> (2025)", { sticky: true });
+        }
+      }).addTo(map);
+      var former = L.geoJSON(data[1], {
+        style: { color: "#3e4c59", weight: 1, dashArray: "4 3", fill: false },
+        interactive: false
+      }).addTo(map);
+      var patches = L.geoJSON(data[2], {
+        style: { color: "#b30000", weight: 2, fillColor: "#e34a33", fillOpacity: 0.55 },
+        onEachFeature: function (f, layer) {
+          var p = f.properties;
+          layer.bindTooltip(escapeText(p.label), { sticky: true });
+        }
+      }).addTo(map);
+      (config.labels || []).forEach(function (label) {
+        var span = document.createElement("span");
+        span.textContent = label.name;
+        L.marker([label.lat, label.lon], { interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "unit-label former", html: span, iconSize: null }) }).addTo(map);
+      });
+      state.layers = { fresh: fresh, former: former, patches: patches };
+      state.drawn = data[0].features.length + data[1].features.length + data[2].features.length;
+      state.ready = true;
+      document.dispatchEvent(new CustomEvent("maison:map-ready", { detail: { drawn: state.drawn } }));
+    }).catch(function (error) {
+      var note = document.getElementById("map-error");
+      if (note) { note.hidden = false; note.textContent += " " + error; }
+    });
+  };
+})();

@@ -14,6 +14,7 @@ class Dataset:
     facts: list = field(default_factory=list)    # dated commune facts from news
     sources: list = field(default_factory=list)  # [{name, file, sha256, attribution, licence, ...}]
     meta: dict = field(default_factory=dict)     # build fingerprint, scope, built_at
+    era_patches: object = None  # GeoDataFrame: where the 2025 outline differs from the old one
 
 
 class Store(ABC):
@@ -48,6 +49,10 @@ class Store(ABC):
     @abstractmethod
     def sources(self):
         """[dict] where the boundaries came from, with attribution."""
+
+    @abstractmethod
+    def era_patches(self):
+        """GeoDataFrame of the patches where the two eras' outlines differ (may be empty)."""
 
     @abstractmethod
     def replace(self, dataset):

@@ -75,12 +75,21 @@ class GeoPackageStore(Store):
     def sources(self):
         return self._cached(("sources",), lambda: self._query("SELECT * FROM sources"))
 
+    def era_patches(self):
+        def load():
+            if "era_patches" not in {name for name, _ in pyogrio.list_layers(self.path)}:
+                return None
+            return pyogrio.read_dataframe(self.path, layer="era_patches")
+        return self._cached(("era_patches",), load)
+
     def replace(self, dataset):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_name(self.path.stem + ".building.gpkg")
         partial.unlink(missing_ok=True)
         pyogrio.write_dataframe(dataset.units, partial, layer="units", driver="GPKG")
         pyogrio.write_dataframe(dataset.web_units, partial, layer="units_web", driver="GPKG")
+        if dataset.era_patches is not None and len(dataset.era_patches):
+            pyogrio.write_dataframe(dataset.era_patches, partial, layer="era_patches", driver="GPKG")
         tables = {
             "figures": pd.DataFrame([f.to_dict() for f in dataset.figures]),
             "crosswalk": pd.DataFrame(dataset.crosswalk),
