@@ -30,7 +30,7 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import api, errors, filters, locale, pages, vendor
+    from . import api, eras, errors, filters, locale, pages, vendor
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     Compress(app)
@@ -39,5 +39,6 @@ def create_app(config=None):
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(vendor.bp)
+    app.register_blueprint(eras.bp)
     errors.register(app)
     return app
