@@ -7,7 +7,7 @@ LOCALES = {"vi": "vi_VN", "en": "en_US"}
 def number(value, lang="vi", decimals=0):
     if value is None:
         return "–"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    pattern = "#,##0" + ("." + "0" * decimals + ("#" if decimals == 1 else "") if decimals else "")
     return format_decimal(value, format=pattern, locale=LOCALES.get(lang, "vi_VN"))
 
 

@@ -90,6 +90,17 @@ class Catalogue:
             raise InvalidChoice("indicator", key, self.keys())
         return self._by_key[key]
 
+    def with_targets(self, targets):
+        """A catalogue whose targets are replaced by configuration: {key: {value, year, source}}."""
+        from dataclasses import replace
+        changed = []
+        for ind in self:
+            entry = targets.get(ind.key)
+            if entry is not None and not entry.get("source"):
+                raise ValueError(f"target of {ind.key}: a target needs a source")
+            changed.append(replace(ind, target=Target(**entry)) if entry else ind)
+        return Catalogue(changed)
+
     def mappable(self):
         """Indicators with per-commune values (not the district-only ones)."""
         return [i for i in self if not i.district_only]

@@ -3,7 +3,7 @@ import json
 from dataclasses import dataclass, field
 
 import folium
-from branca.element import MacroElement
+from branca.element import CssLink, JavascriptLink, MacroElement
 from jinja2 import Template
 from markupsafe import Markup, escape
 
@@ -62,10 +62,15 @@ def band_label(band, indicator, lang, is_last):
     return f"{lo} – {hi}{unit}"
 
 
-def build_view(table, scheme="quantiles", k=5, lang="vi", _=_IDENTITY):
+def map_values(table):
+    return [_map_value(r, table.indicator) for r in table.rows]
+
+
+def build_view(table, scheme="quantiles", k=5, lang="vi", _=_IDENTITY, classification=None):
+    """classification: shared breaks (split view); by default the table's own values are classed."""
     indicator = table.indicator
-    values = [_map_value(r, indicator) for r in table.rows]
-    classes = classify(values, scheme, k, indicator)
+    values = map_values(table)
+    classes = classification or classify(values, scheme, k, indicator)
     colors = ramp(indicator, classes.k)
     legend = [LegendEntry(colors[i], band_label(b, indicator, lang, i == classes.k - 1), b.count)
               for i, b in enumerate(classes.bands)]
@@ -165,11 +170,23 @@ def build_map(view, geojson_url, outline_url, profile_urls, labels, bounds, attr
 
 
 def render_parts(fmap):
-    """The map's head, body and script, to place inside our own page."""
+    """The map's assets, body and script, to place inside our own page.
+
+    Only the asset links of folium's head are kept: its page-wide styles (html, body at 100 %) and
+    its viewport meta (which forbids zooming on phones) would fight with our own page.
+    """
     root = fmap.get_root()
     root.render()
-    return {"head": Markup(root.header.render()), "html": Markup(root.html.render()),
+    links = [child.render() for child in root.header._children.values()
+             if isinstance(child, (JavascriptLink, CssLink))]
+    return {"head": Markup("\n".join(links)), "html": Markup(root.html.render()),
             "script": Markup(root.script.render())}
+
+
+def merged_head(parts_list):
+    """One head for several maps on a page: each asset once."""
+    lines = [line for parts in parts_list for line in str(parts["head"]).splitlines()]
+    return Markup("\n".join(dict.fromkeys(lines)))
 
 
 ERA_COLORS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5"]
@@ -200,3 +217,13 @@ def build_eras_map(urls, new_units, labels, bounds, attribution, tiles=None):
     colors = {code: ERA_COLORS[i % len(ERA_COLORS)] for i, (code, _) in enumerate(new_units)}
     ErasLayer({**urls, "colors": colors, "labels": labels, "attribution": attribution}).add_to(fmap)
     return fmap
+
+
+PROGRESS_COLORS = {"met": "#1a9850", "on_track": "#91cf60", "behind": "#fc8d59", "no_data": NO_DATA_COLOR}
+
+
+def progress_view(view, result):
+    """The same view, coloured by progress state instead of value class."""
+    styles = {p.row.unit.code: {"fill": PROGRESS_COLORS[p.state], "band": p.state,
+                                "illustrative": p.row.status == "illustrative"} for p in result.rows}
+    return ChoroplethView(view.table, view.classification, [], [], styles, view.tooltips)

@@ -140,7 +140,7 @@ def test_tooltip_has_rank_parts_status_and_source(store, catalogue):
     table = indicator_values(store, catalogue, "ban_gate_pct", 2024, "pre2025")
     view = maps.build_view(table, "quantiles", 5, "vi")
     tip = view.tooltips["04132"]
-    assert "Chiềng Mai" in tip and "81,8 %" in tip and "9 / 11" in tip and "/22" in tip
+    assert "Chiềng Mai" in tip and "81,82 %" in tip and "9 / 11" in tip and "/22" in tip
     assert "illustrative" in tip
 
 

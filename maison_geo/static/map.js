@@ -26,6 +26,7 @@
   window.maisonChoropleth = function (map, config) {
     var state = { map: map, layer: null, byCode: {}, drawn: 0, ready: false };
     window.maisonMap = state;
+    window.maisonMaps = (window.maisonMaps || []).concat([state]);
     if (config.attribution) {
       config.attribution.forEach(function (text) { map.attributionControl.addAttribution(text); });
     }
@@ -60,8 +61,14 @@
             if (config.tooltips[code]) {
               sub.bindTooltip(config.tooltips[code], { sticky: true, className: "unit-tooltip" });
             }
-            sub.on("mouseover", function () { state.highlight(code, true); });
-            sub.on("mouseout", function () { state.highlight(code, false); });
+            sub.on("mouseover", function () {
+              state.highlight(code, true);
+              document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: code, on: true } }));
+            });
+            sub.on("mouseout", function () {
+              state.highlight(code, false);
+              document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: code, on: false } }));
+            });
             if (config.profiles[code]) {
               sub.on("click", function () { window.location.href = config.profiles[code]; });
             }
@@ -146,3 +153,20 @@
     });
   };
 })();
+
+/* Split view: every map follows the one being moved. */
+window.maisonSync = function () {
+  "use strict";
+  var states = window.maisonMaps || [];
+  var moving = false;
+  states.forEach(function (source) {
+    source.map.on("move", function () {
+      if (moving) { return; }
+      moving = true;
+      states.forEach(function (other) {
+        if (other !== source) { other.map.setView(source.map.getCenter(), source.map.getZoom(), { animate: false }); }
+      });
+      moving = false;
+    });
+  });
+};

@@ -39,6 +39,26 @@
   function highlight(row, on) {
     if (window.maisonMap && window.maisonMap.highlight) { window.maisonMap.highlight(row.dataset.code, on); }
   }
+  document.addEventListener("maison:hover", function (event) {
+    var row = document.querySelector('#values-table tbody tr[data-code="' + event.detail.code + '"]');
+    if (row) { row.classList.toggle("hover", event.detail.on); }
+  });
+
+  var filter = document.getElementById("table-filter");
+  if (filter) {
+    filter.addEventListener("input", function () {
+      var wanted = filter.value.trim().toLocaleLowerCase();
+      var plain = function (text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d"); };
+      document.querySelectorAll("#" + filter.dataset.table + " tbody tr").forEach(function (row) {
+        var name = row.cells[1].dataset.value.toLocaleLowerCase();
+        row.hidden = wanted !== "" && plain(name).indexOf(plain(wanted)) < 0;
+      });
+    });
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }  // filtering is live; Enter must not compare
+    });
+  }
+
   document.querySelectorAll("#values-table tbody tr[data-code]").forEach(function (row) {
     row.addEventListener("mouseenter", function () { highlight(row, true); });
     row.addEventListener("mouseleave", function () { highlight(row, false); });

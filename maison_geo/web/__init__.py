@@ -30,7 +30,7 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import api, eras, errors, filters, locale, pages, vendor
+    from . import api, compare, eras, errors, filters, locale, pages, split, vendor
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     Compress(app)
@@ -40,5 +40,7 @@ def create_app(config=None):
     app.register_blueprint(pages.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(eras.bp)
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(split.bp)
     errors.register(app)
     return app

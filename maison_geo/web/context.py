@@ -1,4 +1,7 @@
 """Access to the store and catalogue of the running app."""
+import json
+import os
+
 from flask import current_app
 
 from ..errors import MaisonError
@@ -19,4 +22,18 @@ def store():
 
 
 def catalogue():
-    return current_app.extensions["maison"]["catalogue"]
+    """The indicator catalogue, with targets from TARGETS_PATH (a JSON file) when configured."""
+    state = current_app.extensions["maison"]
+    path = current_app.config.get("TARGETS_PATH")
+    if not path:
+        return state["catalogue"]
+    stamp = os.stat(path).st_mtime_ns if os.path.exists(path) else None
+    cached = state.get("targeted")
+    if cached is None or cached[0] != stamp:
+        targets = {}
+        if stamp is not None:
+            with open(path, encoding="utf-8") as f:
+                targets = json.load(f)
+        cached = (stamp, state["catalogue"].with_targets(targets))
+        state["targeted"] = cached
+    return cached[1]

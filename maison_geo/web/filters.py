@@ -17,3 +17,7 @@ def register(app):
             indicator = catalogue().get(indicator)
         return formatting.value_text(value, indicator, current_lang(), denominator,
                                      (gettext("Yes"), gettext("No")))
+
+    @app.template_filter("unit_of")
+    def unit_of(key):
+        return catalogue().get(key).unit_label(current_lang())

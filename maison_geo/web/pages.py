@@ -8,7 +8,7 @@ from .. import maps
 from ..errors import NotFound
 from ..units import REFORM_DATE, VINTAGES, check_vintage
 from ..values import FigureIndex, indicator_values
-from . import geo
+from . import exports, geo
 from .api import VALUE_COLUMNS, download, format_arg
 from .context import catalogue, store
 from .locale import current_lang
@@ -26,7 +26,7 @@ def index():
 @bp.get("/map")
 def map_page():
     req = map_request()
-    fmt = format_arg(["html", "json", "csv", "geojson"])
+    fmt = format_arg(MAP_FORMATS)
     view = choropleth(req)
     table = view.table
     if fmt != "html":
@@ -48,9 +48,12 @@ def _tiles():
     return {"url": url, "attribution": current_app.config.get("TILE_ATTRIBUTION")} if url else None
 
 
-def _map_twin(fmt, view):
-    table = view.table
-    payload = table.to_dict()
+MAP_FORMATS = ["html", "json", "csv", "xlsx", "geojson", "gpkg"]
+
+
+def map_payload(view):
+    """What the map view shows, as data: values, status, source, class and colour of every unit."""
+    payload = view.table.to_dict()
     payload["classification"] = {
         "scheme": view.classification.scheme, "k": view.classification.k,
         "classes": [{"lower": b.lower, "upper": b.upper, "count": b.count, "color": c,
@@ -60,28 +63,50 @@ def _map_twin(fmt, view):
     for row in payload["rows"]:
         style = view.styles[row["code"]]
         row["class"], row["color"] = style["band"], style["fill"]
+    return payload
+
+
+def _map_twin(fmt, view):
+    table = view.table
+    payload = map_payload(view)
     name = f"maison_{table.indicator.key}_{table.period}_{table.vintage}"
     if fmt == "json":
         return jsonify(payload)
+    common = {"vintage": table.vintage, "indicator": table.indicator.key, "period": table.period}
+    rows = [{**r, **common, "level": "unit"} for r in payload["rows"]]
+    rows.append({**payload["district"], **common})
+    columns = VALUE_COLUMNS + ["class", "color"]
     if fmt == "csv":
-        common = {"vintage": table.vintage, "indicator": table.indicator.key, "period": table.period}
-        rows = [{**r, **common, "level": "unit"} for r in payload["rows"]]
-        rows.append({**payload["district"], **common})
-        return download(to_csv(rows, VALUE_COLUMNS + ["class", "color"]), name + ".csv",
-                        "text/csv; charset=utf-8")
-    frame = store().units(table.vintage)
-    by_code = {r["code"]: r for r in payload["rows"]}
-    collection = json.loads(frame.drop(columns=["name_variants"]).to_json(drop_id=True))
-    for feature in collection["features"]:
-        extra = by_code.get(feature["properties"]["code"], {})
-        feature["properties"].update({k: extra.get(k) for k in (
-            "value", "numerator", "denominator", "rank", "status", "illustrative", "source", "note",
-            "class", "color")})
-        feature["properties"].update({"indicator": table.indicator.key, "period": table.period})
+        return exports.csv_file(rows, columns, name)
+    if fmt == "xlsx":
+        return exports.xlsx_file(rows, columns, name, _notice(payload), sheet=table.indicator.key)
+    frame = _with_values(store().units(table.vintage), payload)
+    if fmt == "gpkg":
+        return exports.gpkg_file(frame, name, layer=table.indicator.key)
+    collection = json.loads(frame.to_json(drop_id=True))
     collection.update({k: payload[k] for k in ("indicator", "vintage", "period", "illustrative", "notice",
                                                 "district", "classification", "attribution")})
-    return download(json.dumps(collection, ensure_ascii=False), name + ".geojson",
-                    "application/geo+json")
+    return exports.geojson_file(collection, name)
+
+
+def _notice(payload):
+    lines = [f"{payload['indicator']['label_vi']} / {payload['indicator']['label_en']}",
+             f"period {payload['period']}, vintage {payload['vintage']}",
+             "boundaries: " + "; ".join(payload["attribution"])]
+    return lines + ([payload["notice"]] if payload["notice"] else [])
+
+
+VALUE_FIELDS = ("value", "numerator", "denominator", "rank", "status", "illustrative", "source", "note",
+                "class", "color")
+
+
+def _with_values(units, payload):
+    frame = units.drop(columns=["name_variants"]).copy()
+    by_code = {r["code"]: r for r in payload["rows"]}
+    for field in VALUE_FIELDS:
+        frame[field] = [by_code.get(code, {}).get(field) for code in frame.code]
+    frame["indicator"], frame["period"] = payload["indicator"]["key"], payload["period"]
+    return frame
 
 
 @bp.get("/communes/<vintage>/<code>")

@@ -1,0 +1,96 @@
+"""Compare communes side by side, and progress to target."""
+from flask import Blueprint, jsonify, render_template, request, url_for
+from flask_babel import gettext
+
+from .. import maps
+from ..compare import MIN_UNITS, compare as compare_units, parse_codes
+from ..progress import STATES, progress as assess_progress
+from ..units import DEFAULT_VINTAGE, check_vintage
+from . import exports, geo
+from .api import format_arg
+from .context import catalogue, store
+from .locale import current_lang
+from .views import choropleth, map_request, profile_url
+
+bp = Blueprint("compare", __name__)
+
+COMPARE_COLUMNS = ["vintage", "indicator", "label", "period", "code", "name", "unit_type", "value",
+                   "numerator", "denominator", "difference", "district_value", "status", "illustrative",
+                   "source"]
+
+
+@bp.get("/compare")
+def compare():
+    vintage = check_vintage(request.args.get("vintage", DEFAULT_VINTAGE))
+    fmt = format_arg(["html", "json", "csv", "xlsx"])
+    units = store().unit_records(vintage)
+    codes = parse_codes(request.args.getlist("codes"), units)
+    chosen = [next(u for u in units if u.code == c) for c in codes]
+    rows = compare_units(store(), catalogue(), vintage, codes) if len(codes) >= MIN_UNITS else []
+    if fmt == "html":
+        return render_template("compare.html", vintage=vintage, units=units, chosen=chosen, rows=rows,
+                               min_units=MIN_UNITS)
+    flat = _flat(rows, vintage)
+    name = f"maison_compare_{'-'.join(codes)}_{vintage}"
+    if fmt == "json":
+        return jsonify({"vintage": vintage, "codes": codes, "illustrative": any(r.illustrative for r in rows),
+                        "rows": flat})
+    if fmt == "csv":
+        return exports.csv_file(flat, COMPARE_COLUMNS, name)
+    return exports.xlsx_file(flat, COMPARE_COLUMNS, name, sheet="compare")
+
+
+def _flat(rows, vintage):
+    lang = current_lang()
+    out = []
+    for row in rows:
+        for cell, diff in zip(row.cells, row.differences):
+            out.append({**cell.to_dict(), "vintage": vintage, "indicator": row.indicator.key,
+                        "label": row.indicator.label(lang), "period": row.period,
+                        "difference": None if diff is None else round(diff, 4),
+                        "district_value": row.district.to_dict()["value"]})
+    return out
+
+
+PROGRESS_COLUMNS = ["vintage", "indicator", "period", "code", "name", "unit_type", "value", "target",
+                    "target_year", "state", "gap", "gap_count", "status", "illustrative", "source"]
+
+
+@bp.get("/progress")
+def progress():
+    req = map_request()
+    fmt = format_arg(["html", "json", "csv", "xlsx"])
+    view = choropleth(req)
+    table = view.table
+    result = assess_progress(table)
+    with_target = [i for i in catalogue().mappable() if i.target]
+    if fmt == "html":
+        fmap = None
+        if result:
+            units = store().unit_records(req.vintage)
+            fmap = maps.build_map(
+                maps.progress_view(view, result), url_for("api.units", vintage=req.vintage),
+                url_for("api.outline", vintage=req.vintage),
+                {u.code: profile_url(req.vintage, u.code) for u in units}, geo.labels(req.vintage),
+                geo.bounds(req.vintage), table.attribution, _=gettext)
+        return render_template("progress.html", req=req, table=table, result=result, states=STATES,
+                               with_target=with_target, indicators=catalogue().mappable(),
+                               parts=maps.render_parts(fmap) if fmap else None)
+    rows = _progress_rows(result, table) if result else []
+    name = f"maison_progress_{table.indicator.key}_{table.period}_{table.vintage}"
+    if fmt == "json":
+        return jsonify({"indicator": table.indicator.key, "period": table.period, "vintage": table.vintage,
+                        "target": None if not result else vars(result.target),
+                        "message": None if result else "no target is recorded for this indicator",
+                        "summary": result.summary if result else None,
+                        "illustrative": table.illustrative, "rows": rows})
+    if fmt == "csv":
+        return exports.csv_file(rows, PROGRESS_COLUMNS, name)
+    return exports.xlsx_file(rows, PROGRESS_COLUMNS, name, sheet="progress")
+
+
+def _progress_rows(result, table):
+    return [{**p.row.to_dict(), "vintage": table.vintage, "indicator": table.indicator.key,
+             "period": table.period, "target": result.target.value, "target_year": result.target.year,
+             "state": p.state, "gap": None if p.gap is None else round(p.gap, 4), "gap_count": p.gap_count}
+            for p in result.rows]
