@@ -150,8 +150,22 @@ maisonChoropleth({{ this._parent.get_name() }}, {{ this.config }});
         self.config = _script_json(config)
 
 
-def build_map(view, geojson_url, outline_url, profile_urls, labels, bounds, attribution,
+def style_config(view):
+    """Per-unit styles, compact enough for 11,163 units: a palette, each valued unit's index into it,
+    the illustrative units, and tooltips only where there is a value (no data needs no table)."""
+    if view is None:
+        return {"palette": [], "classOf": {}, "dashed": [], "tooltips": {}}
+    palette = list(dict.fromkeys(s["fill"] for s in view.styles.values() if s["fill"] != NO_DATA_COLOR))
+    valued = {code: s for code, s in view.styles.items() if s["fill"] != NO_DATA_COLOR}
+    return {"palette": palette,
+            "classOf": {code: palette.index(s["fill"]) for code, s in valued.items()},
+            "dashed": [code for code, s in valued.items() if s["illustrative"]],
+            "tooltips": {code: view.tooltips[code] for code in valued if code in view.tooltips}}
+
+
+def build_map(view, geojson_url, outline_url, profile_url, labels, bounds, attribution,
               tiles=None, height="100%", canvas=False, locator_code=None, _=_IDENTITY):
+    """profile_url: a URL with '{code}' where each unit's code goes (clicking a unit opens it)."""
     fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
                       tiles=None, zoom_start=10, prefer_canvas=canvas, control_scale=True,
                       height=height, width="100%", zoom_snap=0.25)
@@ -160,8 +174,8 @@ def build_map(view, geojson_url, outline_url, profile_urls, labels, bounds, attr
     fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], padding=(12, 12))
     config = {
         "geojson": geojson_url, "outline": outline_url, "attribution": attribution,
-        "styles": view.styles if view else {}, "tooltips": view.tooltips if view else {},
-        "profiles": profile_urls, "labels": labels, "noData": NO_DATA_COLOR,
+        **style_config(view), "profile": profile_url, "labels": labels, "noData": NO_DATA_COLOR,
+        "noDataText": _("No data"),
         "locator": locator_code,
         "banner": _("Illustrative figures") if view and view.table.illustrative else None,
     }

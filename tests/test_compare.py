@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from maison_geo import create_app
+from test_maps import fill_of
 from maison_geo.web.exports import xlsx_file
 from maison_geo.web.tables import safe_cell, to_csv
 
@@ -33,7 +34,7 @@ def test_split_panels_of_one_indicator_share_breaks_and_one_legend(client):
     colour_of = {}
     for config, rows in zip(configs, (data_2019, data_2024)):
         for row in rows:
-            fill = config["styles"][row["code"]]["fill"]
+            fill = fill_of(config, row["code"])
             assert colour_of.setdefault(row["value"], fill) == fill
     # and the breaks are not each panel's own: 2019's largest value is classed with 2024's scale
     own_2019 = client.get("/map?indicator=households&period=2019&k=4&format=json").get_json()

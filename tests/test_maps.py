@@ -90,6 +90,12 @@ def test_legend_numbers_follow_the_language(catalogue):
     assert vi[0].startswith("1.234") and en[0].startswith("1,234")
 
 
+def fill_of(config, code):
+    """The fill colour the page's script gives a unit, from the compact style table."""
+    band = config["classOf"].get(code)
+    return config["noData"] if band is None else config["palette"][band]
+
+
 def _map_config(html):
     found = re.search(r"maisonChoropleth\([^,]+, (\{.*\})\);", html)
     assert found, "the map script is missing"
@@ -100,16 +106,18 @@ def test_rendered_html_carries_the_class_colours(client, catalogue):
     html = client.get("/map?indicator=ban_gate_pct&period=2024&scheme=quantiles&k=5").get_data(as_text=True)
     config = _map_config(html)
     ramp = maps.ramp(catalogue.get("ban_gate_pct"), 5)
-    assert len(config["styles"]) == 22
-    assert {s["fill"] for s in config["styles"].values()} <= set(ramp)
-    for fill in {s["fill"] for s in config["styles"].values()}:
+    assert len(config["classOf"]) == 22
+    fills = {fill_of(config, code) for code in config["classOf"]}
+    assert fills <= set(ramp)
+    for fill in fills:
         assert fill in html  # the legend swatches show the same colours
 
 
 def test_no_data_communes_get_grey_and_their_own_legend_entry(client):
     html = client.get("/map?indicator=ban_count&period=2022").get_data(as_text=True)
     config = _map_config(html)
-    grey = [c for c, s in config["styles"].items() if s["fill"] == maps.NO_DATA_COLOR]
+    codes = [r["code"] for r in client.get("/api/values?indicator=ban_count&period=2022").get_json()["rows"]]
+    grey = [c for c in codes if fill_of(config, c) == maps.NO_DATA_COLOR]
     assert len(grey) == 21 and "04141" not in grey  # only Chiềng Nơi has a 2022 figure
     assert re.search(r'class="no-data".*?\(21 ', html, re.S)
 
@@ -117,7 +125,7 @@ def test_no_data_communes_get_grey_and_their_own_legend_entry(client):
 def test_illustrative_values_are_marked_on_map_and_legend(client):
     html = client.get("/map?indicator=ban_gate_pct&period=2024").get_data(as_text=True)
     config = _map_config(html)
-    assert config["banner"] and all(s["illustrative"] for s in config["styles"].values())
+    assert config["banner"] and sorted(config["dashed"]) == sorted(config["classOf"])
     assert 'class="legend-note illustrative"' in html
     census = client.get("/map?indicator=population&period=2019").get_data(as_text=True)
     assert _map_config(census)["banner"] is None and "legend-note illustrative" not in census

@@ -10,21 +10,33 @@
 
   function baseStyle(config, feature) {
     var code = feature.properties.code;
-    var style = config.styles[code];
+    var band = config.classOf[code];
     if (config.locator !== null && config.locator !== undefined) {
       var here = code === config.locator;
       return { color: "#5b6770", weight: here ? 2 : 0.8, fillColor: here ? "#d95f0e" : "#e7e3da",
                fillOpacity: here ? 0.9 : 0.8 };
     }
-    if (!style) {
+    if (band === undefined) {
       return { color: "#8a8a8a", weight: 0.8, fillColor: config.noData, fillOpacity: 0.7, dashArray: "2 3" };
     }
-    return { color: "#ffffff", weight: 1.2, fillColor: style.fill, fillOpacity: 0.88,
-             dashArray: style.illustrative ? "4 3" : null };
+    return { color: "#ffffff", weight: 1.2, fillColor: config.palette[band], fillOpacity: 0.88,
+             dashArray: config.dashedSet[code] ? "4 3" : null };
+  }
+
+  function noDataTooltip(config, feature) {
+    var box = document.createElement("div");
+    var name = document.createElement("strong");
+    name.textContent = feature.properties.name;
+    box.appendChild(name);
+    box.appendChild(document.createElement("br"));
+    box.appendChild(document.createTextNode(config.noDataText));
+    return box;
   }
 
   window.maisonChoropleth = function (map, config) {
     var state = { map: map, layer: null, byCode: {}, drawn: 0, ready: false };
+    config.dashedSet = {};
+    (config.dashed || []).forEach(function (code) { config.dashedSet[code] = true; });
     window.maisonMap = state;
     window.maisonMaps = (window.maisonMaps || []).concat([state]);
     if (config.attribution) {
@@ -58,8 +70,9 @@
           onEachFeature: function (feature, sub) {
             var code = feature.properties.code;
             state.byCode[code] = sub;
-            if (config.tooltips[code]) {
-              sub.bindTooltip(config.tooltips[code], { sticky: true, className: "unit-tooltip" });
+            if (config.locator === null || config.locator === undefined) {
+              sub.bindTooltip(config.tooltips[code] || noDataTooltip(config, feature),
+                              { sticky: true, className: "unit-tooltip" });
             }
             sub.on("mouseover", function () {
               state.highlight(code, true);
@@ -69,8 +82,10 @@
               state.highlight(code, false);
               document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: code, on: false } }));
             });
-            if (config.profiles[code]) {
-              sub.on("click", function () { window.location.href = config.profiles[code]; });
+            if (config.profile) {
+              sub.on("click", function () {
+                window.location.href = config.profile.replace("{code}", encodeURIComponent(code));
+              });
             }
           }
         }).addTo(map);

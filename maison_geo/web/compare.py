@@ -10,7 +10,7 @@ from . import exports, geo
 from .api import format_arg
 from .context import catalogue, store
 from .locale import current_lang
-from .views import choropleth, map_request, profile_url
+from .views import choropleth, map_request, profile_url_pattern
 
 bp = Blueprint("compare", __name__)
 
@@ -67,11 +67,10 @@ def progress():
     if fmt == "html":
         fmap = None
         if result:
-            units = store().unit_records(req.vintage)
             fmap = maps.build_map(
                 maps.progress_view(view, result), url_for("api.units", vintage=req.vintage),
                 url_for("api.outline", vintage=req.vintage),
-                {u.code: profile_url(req.vintage, u.code) for u in units}, geo.labels(req.vintage),
+                profile_url_pattern(req.vintage), geo.labels(req.vintage),
                 geo.bounds(req.vintage), table.attribution, _=gettext)
         return render_template("progress.html", req=req, table=table, result=result, states=STATES,
                                with_target=with_target, indicators=catalogue().mappable(),

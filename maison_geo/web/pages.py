@@ -13,7 +13,7 @@ from .api import VALUE_COLUMNS, download, format_arg
 from .context import catalogue, store
 from .locale import current_lang
 from .tables import to_csv
-from .views import choropleth, map_request, profile_url
+from .views import choropleth, map_request, profile_url_pattern
 
 bp = Blueprint("pages", __name__)
 
@@ -31,16 +31,15 @@ def map_page():
     table = view.table
     if fmt != "html":
         return _map_twin(fmt, view)
-    units = store().unit_records(req.vintage)
     fmap = maps.build_map(
         view, url_for("api.units", vintage=req.vintage), url_for("api.outline", vintage=req.vintage),
-        {u.code: profile_url(req.vintage, u.code) for u in units}, geo.labels(req.vintage),
+        profile_url_pattern(req.vintage), geo.labels(req.vintage),
         geo.bounds(req.vintage), table.attribution, _tiles(), canvas=geo.unit_count(req.vintage) > 1000,
         _=gettext)
     return render_template("map.html", req=req, view=view, table=table, parts=maps.render_parts(fmap),
                            indicators=catalogue().mappable(), vintages=VINTAGES,
                            schemes=["quantiles", "equal_interval", "fisher_jenks", "target"],
-                           reform_date=REFORM_DATE, units=units)
+                           reform_date=REFORM_DATE)
 
 
 def _tiles():
@@ -128,7 +127,7 @@ def profile(vintage, code):
                         "text/csv; charset=utf-8")
     fmap = maps.build_map(None, url_for("api.units", vintage=vintage),
                           url_for("api.outline", vintage=vintage),
-                          {u.code: profile_url(vintage, u.code) for u in store().unit_records(vintage)},
+                          profile_url_pattern(vintage),
                           [], geo.bounds(vintage), [], _tiles(), height="260px", locator_code=code,
                           _=gettext)
     return render_template("profile.html", unit=unit, rows=rows, vintage=vintage,

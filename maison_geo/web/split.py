@@ -10,7 +10,7 @@ from ..values import FigureIndex, indicator_values
 from . import geo
 from .context import catalogue, store
 from .locale import current_lang
-from .views import profile_url
+from .views import profile_url_pattern
 
 bp = Blueprint("split", __name__)
 MAX_PANELS = 4
@@ -49,8 +49,7 @@ def split():
         classification = classify(values, scheme, k, tables[0].indicator)
     lang = current_lang()
     views = [maps.build_view(t, scheme, k, lang, gettext, classification) for t in tables]
-    units = store().unit_records(vintage)
-    profiles = {u.code: profile_url(vintage, u.code) for u in units}
+    profiles = profile_url_pattern(vintage)
     parts = [maps.render_parts(maps.build_map(
         v, url_for("api.units", vintage=vintage), url_for("api.outline", vintage=vintage), profiles,
         geo.labels(vintage) if len(views) <= 2 else [], geo.bounds(vintage), v.table.attribution,

@@ -51,3 +51,8 @@ def choropleth(req):
 
 def profile_url(vintage, code):
     return url_for("pages.profile", vintage=vintage, code=code)
+
+
+def profile_url_pattern(vintage):
+    """The profile URL with '{code}' in place of the code, for the map's click handler."""
+    return url_for("pages.profile", vintage=vintage, code="CODE").replace("CODE", "{code}")
