@@ -135,19 +135,32 @@ def _script_json(data):
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-class ChoroplethLayer(MacroElement):
-    """Fetches the (cached) unit geometry, colours each unit from a small style table."""
+class ScriptLayer(MacroElement):
+    """Calls one of map.js's functions (maisonChoropleth, maisonEras) with the map and a config;
+    the function fetches the cached geometry and styles it from the config."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-maisonChoropleth({{ this._parent.get_name() }}, {{ this.config }});
+{{ this.function }}({{ this._parent.get_name() }}, {{ this.config }});
 {% endmacro %}
 """)
 
-    def __init__(self, config):
+    def __init__(self, function, config):
         super().__init__()
-        self._name = "ChoroplethLayer"
+        self._name = "ScriptLayer"
+        self.function = function
         self.config = _script_json(config)
+
+
+def base_map(bounds, tiles=None, height="100%", canvas=False):
+    """An empty folium map fitted to bounds, with no basemap unless a tile server is configured."""
+    fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+                      tiles=None, zoom_start=10, prefer_canvas=canvas, control_scale=True,
+                      height=height, width="100%", zoom_snap=0.25)
+    if tiles and tiles.get("url"):
+        folium.TileLayer(tiles["url"], attr=tiles.get("attribution") or " ", name="tiles").add_to(fmap)
+    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], padding=(12, 12))
+    return fmap
 
 
 def style_config(view):
@@ -166,12 +179,7 @@ def style_config(view):
 def build_map(view, geojson_url, outline_url, profile_url, labels, bounds, attribution,
               tiles=None, height="100%", canvas=False, locator_code=None, _=_IDENTITY):
     """profile_url: a URL with '{code}' where each unit's code goes (clicking a unit opens it)."""
-    fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
-                      tiles=None, zoom_start=10, prefer_canvas=canvas, control_scale=True,
-                      height=height, width="100%", zoom_snap=0.25)
-    if tiles and tiles.get("url"):
-        folium.TileLayer(tiles["url"], attr=tiles.get("attribution") or " ", name="tiles").add_to(fmap)
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], padding=(12, 12))
+    fmap = base_map(bounds, tiles, height, canvas)
     config = {
         "geojson": geojson_url, "outline": outline_url, "attribution": attribution,
         **style_config(view), "profile": profile_url, "labels": labels, "noData": NO_DATA_COLOR,
@@ -179,7 +187,7 @@ def build_map(view, geojson_url, outline_url, profile_url, labels, bounds, attri
         "locator": locator_code,
         "banner": _("Illustrative figures") if view and view.table.illustrative else None,
     }
-    ChoroplethLayer(config).add_to(fmap)
+    ScriptLayer("maisonChoropleth", config).add_to(fmap)
     return fmap
 
 
@@ -206,30 +214,14 @@ def merged_head(parts_list):
 ERA_COLORS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5"]
 
 
-class ErasLayer(MacroElement):
-    """Both eras on one map: the new communes filled, the former ones outlined, the patches hatched."""
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-maisonEras({{ this._parent.get_name() }}, {{ this.config }});
-{% endmacro %}
-""")
-
-    def __init__(self, config):
-        super().__init__()
-        self._name = "ErasLayer"
-        self.config = _script_json(config)
-
-
 def build_eras_map(urls, new_units, labels, bounds, attribution, tiles=None):
-    """urls: {'new', 'old', 'patches'} GeoJSON endpoints; new_units: [(code, name)] in colour order."""
-    fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2], tiles=None,
-                      zoom_start=10, control_scale=True, height="100%", width="100%", zoom_snap=0.25)
-    if tiles and tiles.get("url"):
-        folium.TileLayer(tiles["url"], attr=tiles.get("attribution") or " ", name="tiles").add_to(fmap)
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], padding=(12, 12))
+    """Both eras on one map: the new communes filled, the former ones outlined, the patches hatched.
+
+    urls: {'new', 'old', 'patches'} GeoJSON endpoints; new_units: [(code, name)] in colour order."""
+    fmap = base_map(bounds, tiles)
     colors = {code: ERA_COLORS[i % len(ERA_COLORS)] for i, (code, _) in enumerate(new_units)}
-    ErasLayer({**urls, "colors": colors, "labels": labels, "attribution": attribution}).add_to(fmap)
+    ScriptLayer("maisonEras", {**urls, "colors": colors, "labels": labels,
+                               "attribution": attribution}).add_to(fmap)
     return fmap
 
 
