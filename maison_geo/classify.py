@@ -96,8 +96,8 @@ def _target_bands(values, k, indicator):
     target = indicator.target.value if indicator and indicator.target else None
     if target is None and (indicator is None or indicator.kind != "percent"):
         label = indicator.key if indicator else "this indicator"
-        raise InvalidChoice("scheme", "target", [s for s in SCHEMES if s != "target"]) from ValueError(
-            f"{label} has no target")
+        raise InvalidChoice("scheme", "target", [s for s in SCHEMES if s != "target"],
+                            f"{label} has no target and is not a percent")
     anchor = target if target is not None else 100.0
     cuts = {3: [0.5, 1.0], 4: [0.5, 0.8, 1.0], 5: [0.25, 0.5, 0.8, 1.0]}[k]
     edges = [min(0.0, float(values.min())) if len(values) else 0.0] + [anchor * c for c in cuts]

@@ -11,10 +11,11 @@ class MaisonError(Exception):
 class InvalidChoice(MaisonError):
     """A parameter whose value is not one of the valid choices."""
 
-    def __init__(self, param, value, choices):
+    def __init__(self, param, value, choices, reason=""):
         self.param, self.value, self.choices = param, value, list(choices)
         shown = ", ".join(str(c) for c in self.choices) or "(none)"
-        super().__init__(f"{param}={value!r} is not valid; choose one of: {shown}")
+        why = f" ({reason})" if reason else ""
+        super().__init__(f"{param}={value!r} is not valid{why}; choose one of: {shown}")
 
     def to_dict(self):
         return {"error": str(self), "param": self.param, "value": self.value,

@@ -5,6 +5,7 @@ from flask import request, url_for
 from flask_babel import gettext
 
 from ..classify import check_scheme
+from ..errors import InvalidChoice
 from ..maps import build_view
 from ..units import DEFAULT_VINTAGE, check_vintage
 from ..values import FigureIndex, indicator_values
@@ -35,7 +36,6 @@ def map_request():
     key = args.get("indicator") or DEFAULT_INDICATOR
     ind = catalogue().get(key)
     if ind.district_only:
-        from ..errors import InvalidChoice
         raise InvalidChoice("indicator", key, [i.key for i in catalogue().mappable()])
     scheme, k = check_scheme(args.get("scheme", "quantiles"), args.get("k", 5))
     return MapRequest(key, args.get("period"), vintage, scheme, k)
