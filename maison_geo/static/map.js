@@ -131,6 +131,7 @@
   window.maisonEras = function (map, config) {
     var state = { map: map, ready: false, drawn: 0 };
     window.maisonMap = state;
+    window.maisonMaps = (window.maisonMaps || []).concat([state]);
     (config.attribution || []).forEach(function (text) { map.attributionControl.addAttribution(text); });
     Promise.all([getJSON(config.new), getJSON(config.old), getJSON(config.patches)]).then(function (data) {
       var fresh = L.geoJSON(data[0], {
