@@ -1,4 +1,4 @@
-"""Command line: python -m maison_geo data | illustrative."""
+"""Command line: python -m maison_geo data | illustrative | user add | token add."""
 import argparse
 import sys
 
@@ -13,7 +13,10 @@ def main(argv=None):
     data.add_argument("--scope", default=None, help="mai_son (default), son_la or vietnam")
     data.add_argument("--store", default=None, help="store path (default $MAISON_STORE or instance/)")
     commands.add_parser("illustrative", help="regenerate geodata/figures/illustrative_2024.csv")
+    _account_commands(commands)
     args = parser.parse_args(argv)
+    if args.command in ("user", "token"):
+        return _accounts(args)
 
     if args.command == "data":
         from .build import build, default_scope
@@ -29,6 +32,54 @@ def main(argv=None):
         from .illustrative import write
         print(f"wrote {write()}")
     return 0
+
+
+def _account_commands(commands):
+    where = {"help": "user-data file (default $MAISON_USERDATA or instance/userdata.sqlite)"}
+    user = commands.add_parser("user", help="accounts: user add NAME --role editor|admin")
+    user_commands = user.add_subparsers(dest="action", required=True)
+    add = user_commands.add_parser("add", help="add an account (asks for the password)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--userdata", default=None, **where)
+    listed = user_commands.add_parser("list", help="list the accounts")
+    listed.add_argument("--userdata", default=None, **where)
+    token = commands.add_parser("token", help="API tokens: token add NAME")
+    token_commands = token.add_subparsers(dest="action", required=True)
+    make = token_commands.add_parser("add", help="print a new API token for a user (Authorization: Bearer ...)")
+    make.add_argument("name")
+    make.add_argument("--label", default="", help="what the token is for")
+    make.add_argument("--userdata", default=None, **where)
+
+
+def _accounts(args):
+    from .userdata import UserData, UserDataError
+    data = UserData(args.userdata)
+    try:
+        if args.command == "user" and args.action == "add":
+            password = _read_password(args.password_stdin)
+            user = data.add_user(args.name, args.role, password, actor="cli")
+            print(f"added {user.name} ({user.role}) to {data.path}")
+        elif args.command == "user" and args.action == "list":
+            for user in data.users():
+                print(f"{user.name}\t{user.role}\t{'active' if user.active else 'disabled'}")
+        elif args.command == "token" and args.action == "add":
+            print(data.add_token(args.name, actor="cli", label=args.label))
+    except (UserDataError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _read_password(from_stdin):
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    from getpass import getpass
+    first = getpass("Password: ")
+    if first != getpass("Password again: "):
+        raise ValueError("the two passwords differ")
+    return first
 
 
 if __name__ == "__main__":

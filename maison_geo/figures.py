@@ -81,11 +81,18 @@ def load_authored(geodata=None):
     return [fig for path in sorted(folder.glob("*.csv")) for fig in read_csv(path)]
 
 
+def precedence(fig):
+    """Imported figures (they carry the `version` of the import) win over authored ones, the latest
+    import first; otherwise official wins over reported, reported over illustrative."""
+    version = getattr(fig, "version", None)
+    return (version is not None, version or 0, -STATUSES.index(fig.status))
+
+
 def resolve(figures):
-    """One figure per key: official wins over reported, reported over illustrative."""
+    """One figure per key, the one of highest precedence."""
     best = {}
     for fig in figures:
         held = best.get(fig.key)
-        if held is None or STATUSES.index(fig.status) < STATUSES.index(held.status):
+        if held is None or precedence(fig) > precedence(held):
             best[fig.key] = fig
     return best

@@ -5,7 +5,7 @@ from flask import Flask
 
 from .. import paths
 from ..indicators import Catalogue
-from ..store import open_store
+from ..store.layered import open_layered
 
 
 def _config_from_env():
@@ -24,17 +24,19 @@ def create_app(config=None):
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    app.extensions["maison"] = {"store": open_store(app.config["STORE_PATH"]),
+    app.extensions["maison"] = {"store": open_layered(app.config["STORE_PATH"], app.config.get("USERDATA_PATH")),
                                 "catalogue": Catalogue.load()}
 
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import api, compare, eras, errors, filters, locale, pages, split, vendor
+    from . import api, auth, compare, eras, errors, filters, imports, locale, pages, security, split, vendor
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     Compress(app)
     locale.init(app)
+    security.init(app)
+    auth.init(app)
     filters.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
@@ -42,5 +44,6 @@ def create_app(config=None):
     app.register_blueprint(eras.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(split.bp)
+    app.register_blueprint(imports.bp)
     errors.register(app)
     return app

@@ -1,0 +1,61 @@
+"""The store the app reads: the built GeoPackage, with the figures of the active imported version on top.
+
+The data step replaces the GeoPackage as a whole; imported figures live in the user-data file
+(maison_geo.userdata), so a rebuild never loses them. Where an imported figure and an authored
+one share a key, the imported one wins (figures.resolve: the latest import first, then status).
+"""
+from . import Store
+
+
+class LayeredStore(Store):
+    def __init__(self, base, userdata):
+        self.base = base
+        self.userdata = userdata
+
+    @property
+    def path(self):
+        return self.base.path
+
+    def __getattr__(self, name):
+        # Anything not part of the Store interface (a cache, a helper) is the base store's.
+        if name in ("base", "userdata"):
+            raise AttributeError(name)
+        return getattr(self.base, name)
+
+    def exists(self):
+        return self.base.exists()
+
+    def meta(self):
+        return self.base.meta()
+
+    def units(self, vintage, simplified=True):
+        return self.base.units(vintage, simplified)
+
+    def unit_records(self, vintage):
+        return self.base.unit_records(vintage)
+
+    def figures(self, vintage=None):
+        return [*self.base.figures(vintage), *self.userdata.active_figures(vintage)]
+
+    def crosswalk(self):
+        return self.base.crosswalk()
+
+    def facts(self):
+        return self.base.facts()
+
+    def sources(self):
+        return self.base.sources()
+
+    def era_patches(self):
+        return self.base.era_patches()
+
+    def replace(self, dataset):
+        """Rebuilds replace the base only: user data is not part of a Dataset."""
+        return self.base.replace(dataset)
+
+
+def open_layered(store_location, userdata_location=None):
+    """The app's store: the GeoPackage at store_location under the user data (default instance/userdata.sqlite)."""
+    from ..userdata import UserData
+    from . import open_store
+    return LayeredStore(open_store(store_location), UserData(userdata_location))
