@@ -30,7 +30,7 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import api, auth, compare, eras, errors, filters, imports, locale, pages, security, split, vendor
+    from . import api, auth, compare, eras, errors, filters, imports, locale, pages, plans, security, split, vendor
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     Compress(app)
@@ -45,5 +45,6 @@ def create_app(config=None):
     app.register_blueprint(compare.bp)
     app.register_blueprint(split.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(plans.bp)
     errors.register(app)
     return app

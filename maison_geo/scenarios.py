@@ -1,0 +1,104 @@
+"""The planner's own SQLite file: editors' unit-cost overrides and saved scenarios (plain Python).
+
+Tables:
+  cost_overrides(key PRIMARY KEY, unit_cost_vnd, note, by, at)
+  scenarios(name PRIMARY KEY, request JSON, result JSON, by, at)
+A scenario keeps both the request (to recompute with today's data and costs) and the result as it was
+saved (to reopen exactly what was seen).
+"""
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import InvalidChoice, NotFound
+
+MAX_NAME = 120
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cost_overrides (
+  key TEXT PRIMARY KEY, unit_cost_vnd REAL NOT NULL, note TEXT NOT NULL DEFAULT '',
+  by TEXT, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS scenarios (
+  name TEXT PRIMARY KEY, request TEXT NOT NULL, result TEXT NOT NULL, by TEXT, at TEXT NOT NULL);
+"""
+
+
+def _now():
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def check_name(name):
+    text = " ".join(str(name or "").split())
+    if not text:
+        raise InvalidChoice("name", name, [], "a scenario needs a name")
+    if len(text) > MAX_NAME:
+        raise InvalidChoice("name", text[:40] + "…", [], f"at most {MAX_NAME} characters")
+    return text
+
+
+class PlanningDB:
+    def __init__(self, path):
+        self.path = Path(path)
+
+    @contextmanager
+    def _connect(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=10)
+        try:
+            con.executescript(SCHEMA)
+            yield con
+            con.commit()
+        finally:
+            con.close()
+
+    # unit costs
+    def cost_overrides(self):
+        if not self.path.exists():
+            return {}
+        with self._connect() as con:
+            rows = con.execute("SELECT key, unit_cost_vnd, note, by, at FROM cost_overrides").fetchall()
+        return {k: {"unit_cost_vnd": c, "note": n, "by": b, "at": a} for k, c, n, b, a in rows}
+
+    def set_cost(self, key, unit_cost_vnd, note="", by=None):
+        with self._connect() as con:
+            con.execute("INSERT INTO cost_overrides (key, unit_cost_vnd, note, by, at) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET unit_cost_vnd=excluded.unit_cost_vnd, "
+                        "note=excluded.note, by=excluded.by, at=excluded.at",
+                        (key, float(unit_cost_vnd), note or "", by, _now()))
+
+    def reset_cost(self, key):
+        with self._connect() as con:
+            con.execute("DELETE FROM cost_overrides WHERE key = ?", (key,))
+
+    # scenarios
+    def save(self, name, request, result, by=None):
+        name = check_name(name)
+        with self._connect() as con:
+            con.execute("INSERT INTO scenarios (name, request, result, by, at) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT(name) DO UPDATE SET request=excluded.request, result=excluded.result, "
+                        "by=excluded.by, at=excluded.at",
+                        (name, json.dumps(request, ensure_ascii=False), json.dumps(result, ensure_ascii=False),
+                         by, _now()))
+        return name
+
+    def list(self):
+        if not self.path.exists():
+            return []
+        with self._connect() as con:
+            rows = con.execute("SELECT name, request, by, at FROM scenarios ORDER BY at DESC, name").fetchall()
+        return [{"name": n, "request": json.loads(r), "by": b, "at": a} for n, r, b, a in rows]
+
+    def get(self, name):
+        if self.path.exists():
+            with self._connect() as con:
+                row = con.execute("SELECT name, request, result, by, at FROM scenarios WHERE name = ?",
+                                  (name,)).fetchone()
+            if row:
+                return {"name": row[0], "request": json.loads(row[1]), "result": json.loads(row[2]),
+                        "by": row[3], "at": row[4]}
+        raise NotFound(f"no saved scenario is called {name!r}")
+
+    def delete(self, name):
+        with self._connect() as con:
+            con.execute("DELETE FROM scenarios WHERE name = ?", (name,))

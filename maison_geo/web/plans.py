@@ -1,0 +1,346 @@
+"""The investment planner on the web: /plan (form, map, tables, ?format=json|csv|xlsx), saved scenarios,
+side-by-side comparison, editors' unit costs, and POST /api/plans for any client. Logic: ..planning."""
+from pathlib import Path
+
+from flask import (Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for)
+from flask_babel import gettext
+
+from .. import maps
+from ..errors import InvalidChoice, MaisonError
+from ..figures import weakest
+from ..indicators import Indicator
+from ..planning import (CRITERIA, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS, check_cost,
+                        load_interventions, make_plan, with_costs)
+from ..scenarios import PlanningDB
+from ..units import VINTAGES, check_vintage
+from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
+from . import exports, geo
+from .api import format_arg
+from .context import catalogue, store
+from .locale import current_lang
+from .security import csrf
+from .views import profile_url_pattern
+
+bp = Blueprint("plans", __name__)
+
+ROW_COLUMNS = ["vintage", "period", "code", "name", "intervention", "label", "unit", "current", "total",
+               "gap", "gap_basis", "unit_cost_vnd", "cost_basis", "cost_to_close_vnd", "beneficiaries_per_unit",
+               "beneficiary_unit", "beneficiaries_basis", "beneficiaries_if_closed", "people_if_closed",
+               "cost_per_beneficiary_vnd", "score", "rank", "units", "spend_vnd", "beneficiaries", "people",
+               "greedy_units", "greedy_spend_vnd", "after", "status", "illustrative", "source", "note"]
+COMPARE_COLUMNS = ["code", "name"]
+
+
+# ---- access and storage -----------------------------------------------------------------------
+
+def can_edit():
+    """Editors and admins (accounts), or anyone when PLANNING_OPEN_EDIT is set (a local install)."""
+    if current_app.config.get("PLANNING_OPEN_EDIT"):
+        return True
+    user = getattr(g, "user", None)
+    return getattr(user, "role", None) in ("editor", "admin")
+
+
+def db():
+    path = current_app.config.get("PLANNING_DB") or Path(current_app.instance_path) / "planning.sqlite"
+    return PlanningDB(path)
+
+
+def _user_name():
+    user = getattr(g, "user", None)
+    return getattr(user, "name", None)
+
+
+def _interventions():
+    return with_costs(load_interventions(), db().cost_overrides())
+
+
+@bp.app_context_processor
+def _planning_context():
+    return {"can_edit_plans": can_edit}
+
+
+# ---- the API ------------------------------------------------------------------------------------
+
+@bp.post("/api/plans")
+@csrf.exempt  # a computation: it changes nothing stored
+def api_plans():
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidChoice("body", None, ["a JSON object"],
+                            "send Content-Type: application/json with a JSON object")
+    plan = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides())
+    return jsonify(plan.to_dict(current_lang()))
+
+
+# ---- the page -----------------------------------------------------------------------------------
+
+def _percent_arg(args, name):
+    text = (args.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return float(text.replace(",", ".")) / 100.0
+    except ValueError:
+        raise InvalidChoice(name, text, [], "a percentage between 0 and 100") from None
+
+
+def request_from_args(args, codes):
+    """The JSON request of the /plan form's query string (shares in percent there, fractions here)."""
+    data = {"vintage": args.get("vintage") or "pre2025", "period": args.get("period") or None,
+            "objective": args.get("objective") or "beneficiaries", "ranking": args.get("ranking") or None}
+    if args.get("per_year"):
+        data["budget"] = {str(y): args.get(f"budget_{y}") for y in PLAN_YEARS if (args.get(f"budget_{y}") or "").strip()}
+    else:
+        data["budget"] = (args.get("budget") or "").strip()
+    chosen = args.getlist("interventions")
+    if chosen:
+        data["interventions"] = chosen
+    data["weights"] = {k: args.get(f"w_{k}") for k in CRITERIA if (args.get(f"w_{k}") or "").strip()}
+    mins, maxs = {}, {}
+    every_min, every_max = _percent_arg(args, "min_share_all"), _percent_arg(args, "max_share_all")
+    for code in codes:
+        low = _percent_arg(args, f"min_{code}")
+        high = _percent_arg(args, f"max_{code}")
+        low = every_min if low is None else low
+        high = every_max if high is None else high
+        if low:
+            mins[code] = low
+        if high is not None:
+            maxs[code] = high
+    data["min_share"], data["max_share"] = mins, maxs
+    costs = {k[5:]: v for k, v in args.items() if k.startswith("cost_") and (v or "").strip()}
+    if costs:
+        data["unit_costs"] = costs
+    return data
+
+
+def _units(vintage):
+    return store().unit_records(vintage)
+
+
+@bp.get("/plan")
+def plan():
+    fmt = format_arg(["html", "json", "csv", "xlsx"])
+    args = request.args
+    vintage = check_vintage(args.get("vintage") or "pre2025")
+    units = _units(vintage)
+    interventions = _interventions()
+    result, error = None, None
+    asked = "budget" in args or "per_year" in args
+    if asked:
+        try:
+            data = request_from_args(args, [u.code for u in units])
+            result = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides()).to_dict(current_lang())
+        except MaisonError as exc:
+            if fmt != "html":
+                raise
+            error = exc.to_dict()
+    elif fmt != "html":
+        raise InvalidChoice("budget", None, [], "give a budget (VND) to compute a plan")
+    if fmt != "html":
+        return _twin(fmt, result, "maison_plan")
+    return _page(result, error, vintage, units, interventions, args, status=400 if error else 200)
+
+
+def _page(result, error, vintage, units, interventions, args, status=200, scenario=None):
+    parts, view = None, None
+    if result:
+        view = money_view(result, units)
+        fmap = maps.build_map(
+            view, url_for("api.units", vintage=result["vintage"]),
+            url_for("api.outline", vintage=result["vintage"]), profile_url_pattern(result["vintage"]),
+            geo.labels(result["vintage"]), geo.bounds(result["vintage"]), [], None, height="420px", _=gettext)
+        parts = maps.render_parts(fmap)
+    intervention_of = {i.key: i for i in interventions}
+    return render_template(
+        "plan.html", result=result, error=error, vintage=vintage, units=units, interventions=interventions,
+        intervention_of=intervention_of, args=args, years=PLAN_YEARS, vintages=VINTAGES,
+        objectives=OBJECTIVES, rankings=RANKINGS, criteria=CRITERIA, default_weights=DEFAULT_WEIGHTS,
+        parts=parts, view=view, scenario=scenario, query=request.query_string.decode("utf-8", "replace"),
+        illustrative_notice=ILLUSTRATIVE_NOTICE), status
+
+
+MONEY = Indicator("plan_vnd", "Vốn phân bổ theo kế hoạch", "VND allocated by the plan", "đồng", "VND",
+                  "count", None, "maison-geo investment planner (planning assumptions)", theme="plan")
+
+
+def money_table(result, units):
+    """A ValueTable of the money each unit gets in a plan (dict), so maps.build_view can draw it."""
+    by_code = {c["code"]: c for c in result["communes"]}
+    statuses = {}
+    for row in result["rows"]:
+        if row["status"]:
+            statuses.setdefault(row["code"], []).append(row["status"])
+    rows = []
+    for unit in units:
+        entry = by_code.get(unit.code)
+        value = None if entry is None else entry["spend_vnd"]
+        rows.append(ValueRow(value=value, status=weakest(statuses.get(unit.code, [])) if entry else None,
+                             source="maison-geo plan; unit costs are planning assumptions", unit=unit))
+    total = result["summary"]["milp"]["spend_vnd"]
+    return ValueTable(MONEY, result["vintage"], result["period"], [result["period"]], rows,
+                      ValueRow(value=total, status=weakest(r.status for r in rows)), [])
+
+
+def money_view(result, units):
+    return maps.build_view(money_table(result, units), "quantiles", 5, current_lang(), gettext)
+
+
+# ---- exports ------------------------------------------------------------------------------------
+
+def notice_lines(result, name=None):
+    s = result["summary"]
+    lines = [f"maison-geo investment plan{(' — ' + name) if name else ''}",
+             f"vintage {result['vintage']}, data period {result['period']}, budget {s['budget_vnd']} VND "
+             f"({', '.join(f'{k}: {v}' for k, v in result['request']['budgets'].items())})",
+             f"objective {result['request']['objective']}; MILP (scipy.optimize.milp / HiGHS) status "
+             f"{s['milp']['status']} in {s['milp']['solve_seconds']} s; spend {s['milp']['spend_vnd']} VND, "
+             f"beneficiaries {s['milp']['beneficiaries']} households; greedy (cost per beneficiary): spend "
+             f"{s['greedy']['spend_vnd']} VND, beneficiaries {s['greedy']['beneficiaries']}",
+             "Unit costs: " + "; ".join(f"{i['key']} {i['unit_cost_vnd']} VND per {i['unit_en']} ({i['basis']}"
+                                        f"{', edited' if i.get('cost_edit') else ''})" for i in result["interventions"])]
+    return lines + result.get("notices", [])
+
+
+def _flat_rows(result):
+    years = result["years"]
+    out = []
+    for row in result["rows"]:
+        flat = {**row, "vintage": result["vintage"], "period": result["period"],
+                "notice": result.get("notice") or ""}
+        for y in years:
+            flat[f"units_{y}"] = row["units_by_year"].get(y)
+        out.append(flat)
+    return out, ROW_COLUMNS + [f"units_{y}" for y in years if y != "total"] + ["notice"]
+
+
+def _twin(fmt, result, name):
+    if fmt == "json":
+        return jsonify(result)
+    rows, columns = _flat_rows(result)
+    name = f"{name}_{result['vintage']}_{result['period']}"
+    if fmt == "csv":
+        return exports.csv_file(rows, columns, name)
+    return exports.xlsx_file(rows, columns, name, notice_lines(result), sheet="plan")
+
+
+# ---- unit costs ---------------------------------------------------------------------------------
+
+@bp.post("/plan/costs")
+def costs():
+    if not can_edit():
+        raise Forbidden(gettext("Only editors may change unit costs."))
+    known = {i.key for i in load_interventions()}
+    for key in known:
+        if request.form.get(f"reset_{key}"):
+            db().reset_cost(key)
+            continue
+        value = (request.form.get(f"cost_{key}") or "").strip()
+        if value:
+            cost = check_cost(key, value)
+            current = {i.key: i.unit_cost_vnd for i in _interventions()}[key]
+            if cost != current:
+                db().set_cost(key, cost, (request.form.get(f"note_{key}") or "").strip()[:500], _user_name())
+    back = request.form.get("back") or ""
+    return redirect(url_for("plans.plan") + ("?" + back if back and "\n" not in back else ""))
+
+
+class Forbidden(MaisonError):
+    status = 403
+
+
+# ---- scenarios ----------------------------------------------------------------------------------
+
+@bp.get("/plan/scenarios")
+def scenarios():
+    fmt = format_arg(["html", "json"])
+    saved = db().list()
+    if fmt == "json":
+        return jsonify(saved)
+    return render_template("plan_scenarios.html", saved=saved)
+
+
+@bp.post("/plan/scenarios")
+def save_scenario():
+    if not can_edit():
+        raise Forbidden(gettext("Only editors may save scenarios."))
+    query = request.form.get("query") or ""
+    from werkzeug.datastructures import MultiDict
+    from urllib.parse import parse_qsl
+    args = MultiDict(parse_qsl(query, keep_blank_values=True))
+    vintage = check_vintage(args.get("vintage") or "pre2025")
+    data = request_from_args(args, [u.code for u in _units(vintage)])
+    plan_ = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides())
+    result = plan_.to_dict(current_lang())
+    name = db().save(request.form.get("name"), {"query": query, "request": result["request"]}, result,
+                     _user_name())
+    return redirect(url_for("plans.scenario", name=name))
+
+
+@bp.get("/plan/scenarios/<path:name>")
+def scenario(name):
+    fmt = format_arg(["html", "json", "csv", "xlsx"])
+    saved = db().get(name)
+    result = saved["result"]
+    if fmt == "json":
+        return jsonify(saved)
+    if fmt != "html":
+        return _twin(fmt, result, "maison_scenario")
+    units = _units(result["vintage"])
+    return _page(result, None, result["vintage"], units, _interventions(), request.args, scenario=saved)
+
+
+@bp.post("/plan/scenarios/<path:name>/delete")
+def delete_scenario(name):
+    if not can_edit():
+        raise Forbidden(gettext("Only editors may delete scenarios."))
+    db().get(name)
+    db().delete(name)
+    return redirect(url_for("plans.scenarios"))
+
+
+@bp.get("/plan/compare")
+def compare():
+    fmt = format_arg(["html", "json", "csv", "xlsx"])
+    names = [n for n in request.args.getlist("names") if n.strip()]
+    if len(names) > 6:
+        raise InvalidChoice("names", len(names), [], "compare at most 6 scenarios")
+    chosen = [db().get(n) for n in dict.fromkeys(names)]
+    table = compare_table(chosen)
+    if fmt == "html":
+        return render_template("plan_compare.html", chosen=chosen, table=table, saved=db().list())
+    if fmt == "json":
+        return jsonify({"scenarios": [{"name": s["name"], "request": s["result"]["request"],
+                                       "summary": s["result"]["summary"], "illustrative": s["result"]["illustrative"],
+                                       "notice": s["result"].get("notice")} for s in chosen],
+                        "communes": table["rows"]})
+    columns = COMPARE_COLUMNS + [f"spend_vnd[{s['name']}]" for s in chosen] + \
+        [f"beneficiaries[{s['name']}]" for s in chosen] + ["notice"]
+    rows = [{"code": r["code"], "name": r["name"], "notice": table["notice"] or "",
+             **{f"spend_vnd[{n}]": v for n, v in zip(table["names"], r["spend"])},
+             **{f"beneficiaries[{n}]": v for n, v in zip(table["names"], r["beneficiaries"])}}
+            for r in table["rows"]]
+    name = "maison_plan_compare"
+    if fmt == "csv":
+        return exports.csv_file(rows, columns, name)
+    return exports.xlsx_file(rows, columns, name, [table["notice"]] if table["notice"] else None, sheet="compare")
+
+
+def compare_table(chosen):
+    """Money and beneficiaries per commune for each scenario, side by side (units keyed by vintage+code)."""
+    names = [s["name"] for s in chosen]
+    order, rows = [], {}
+    for i, s in enumerate(chosen):
+        for c in s["result"]["communes"]:
+            key = (s["result"]["vintage"], c["code"])
+            if key not in rows:
+                order.append(key)
+                rows[key] = {"vintage": key[0], "code": c["code"], "name": c["name"],
+                             "spend": [None] * len(chosen), "beneficiaries": [None] * len(chosen)}
+            rows[key]["spend"][i] = c["spend_vnd"]
+            rows[key]["beneficiaries"][i] = c["beneficiaries"]
+    illustrative = any(s["result"]["illustrative"] for s in chosen)
+    notices = list(dict.fromkeys(n for s in chosen for n in s["result"].get("notices", [])))
+    return {"names": names, "rows": [rows[k] for k in order], "illustrative": illustrative,
+            "notice": " ".join(notices) or None}
