@@ -40,6 +40,7 @@ illustrative: venv
 	$(PY) -m maison_geo illustrative
 
 benchmark: data test-deps
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(PY) benchmarks/run.py
 
 clean:
