@@ -77,12 +77,14 @@ def build_view(table, scheme="quantiles", k=5, lang="vi", _=_IDENTITY, classific
     missing = sum(1 for v in values if v is None)
     legend.append(LegendEntry(NO_DATA_COLOR, _("No data"), missing, no_data=True))
     view = ChoroplethView(table, classes, colors, legend)
+    ranked = sum(1 for r in table.rows if r.rank)
     for row, value in zip(table.rows, values):
         band = classes.band_of(value)
         view.styles[row.unit.code] = {
             "fill": NO_DATA_COLOR if band is None else colors[band], "band": band,
             "illustrative": row.status == "illustrative"}
-        view.tooltips[row.unit.code] = tooltip_html(row, table, lang, _)
+        if value is not None:  # the map builds the few words of a no-data tooltip itself
+            view.tooltips[row.unit.code] = tooltip_html(row, table, lang, _, ranked)
     return view
 
 
@@ -95,10 +97,11 @@ def _map_value(row, indicator):
     return float(row.value)
 
 
+UNIT_TYPES = ("xa", "thi_tran", "phuong")
 STATUS_LABELS = {"official": "official", "reported": "reported", "illustrative": "illustrative"}
 
 
-def tooltip_html(row, table, lang="vi", _=_IDENTITY):
+def tooltip_html(row, table, lang="vi", _=_IDENTITY, ranked=None):
     """Hover text: name with unit type, value, parts, rank, target and gap, status, source. Escaped."""
     ind, unit = table.indicator, row.unit
     lines = [Markup("<strong>{}</strong> <span class='unit-type'>({})</span>").format(
@@ -109,7 +112,7 @@ def tooltip_html(row, table, lang="vi", _=_IDENTITY):
     if ind.kind == "percent" and row.numerator is not None:
         lines.append(Markup("{} / {}").format(number(row.numerator, lang), number(row.denominator, lang)))
     if row.rank:
-        ranked = sum(1 for r in table.rows if r.rank)
+        ranked = ranked or sum(1 for r in table.rows if r.rank)
         lines.append(Markup("{}: {}/{}").format(_("Rank"), row.rank, ranked))
     if ind.target and row.value is not None:
         gap = ind.target.value - row.value
@@ -145,11 +148,12 @@ class ScriptLayer(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, function, config):
+    def __init__(self, function, config, fetches=()):
         super().__init__()
         self._name = "ScriptLayer"
         self.function = function
         self.config = _script_json(config)
+        self.fetches = [url for url in fetches if url]
 
 
 def base_map(bounds, tiles=None, height="100%", canvas=False):
@@ -183,11 +187,11 @@ def build_map(view, geojson_url, outline_url, profile_url, labels, bounds, attri
     config = {
         "geojson": geojson_url, "outline": outline_url, "attribution": attribution,
         **style_config(view), "profile": profile_url, "labels": labels, "noData": NO_DATA_COLOR,
-        "noDataText": _("No data"),
+        "noDataText": _("No data"), "unitTypes": {t: _(t) for t in UNIT_TYPES},
         "locator": locator_code,
         "banner": _("Illustrative figures") if view and view.table.illustrative else None,
     }
-    ScriptLayer("maisonChoropleth", config).add_to(fmap)
+    ScriptLayer("maisonChoropleth", config, fetches=[geojson_url, outline_url]).add_to(fmap)
     return fmap
 
 
@@ -201,8 +205,14 @@ def render_parts(fmap):
     root.render()
     links = [child.render() for child in root.header._children.values()
              if isinstance(child, (JavascriptLink, CssLink))]
+    links += [_preload(url) for child in fmap._children.values() for url in getattr(child, "fetches", [])]
     return {"head": Markup("\n".join(links)), "html": Markup(root.html.render()),
             "script": Markup(root.script.render())}
+
+
+def _preload(url):
+    """Fetch the geometry while the page is still loading, not after its scripts have run."""
+    return str(Markup('<link rel="preload" href="{}" as="fetch" crossorigin>').format(url))
 
 
 def merged_head(parts_list):

@@ -384,7 +384,7 @@ def solve_milp(items, budgets, min_spend=None, max_spend=None, time_limit=DEFAUL
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
-    n_items, n_years = len(items), len(budgets)
+    n_years = len(budgets)
     live = [i for i, it in enumerate(items) if it.gap > 0 and it.value > 0]
     units = [[0] * n_years for _ in items]
     if not live and any(v > 0 for v in (min_spend or {}).values()):

@@ -23,11 +23,21 @@
              dashArray: config.dashedSet[code] ? "4 3" : null };
   }
 
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(url + ": " + response.status); }
+      return response.json();
+    });
+  }
+  window.maisonGetJSON = getJSON;
+
   function noDataTooltip(config, feature) {
     var box = document.createElement("div");
     var name = document.createElement("strong");
+    var type = config.unitTypes && config.unitTypes[feature.properties.unit_type];
     name.textContent = feature.properties.name;
     box.appendChild(name);
+    if (type) { box.appendChild(document.createTextNode(" (" + type + ")")); }
     box.appendChild(document.createElement("br"));
     box.appendChild(document.createTextNode(config.noDataText));
     return box;
@@ -62,10 +72,9 @@
       }
     };
 
-    fetch(config.geojson, { credentials: "same-origin" })
-      .then(function (response) { return response.json(); })
+    Promise.all([getJSON(config.geojson), config.outline ? getJSON(config.outline) : null])
       .then(function (data) {
-        var layer = L.geoJSON(data, {
+        var layer = L.geoJSON(data[0], {
           style: function (feature) { return baseStyle(config, feature); },
           onEachFeature: function (feature, sub) {
             var code = feature.properties.code;
@@ -90,20 +99,16 @@
           }
         }).addTo(map);
         state.layer = layer;
-        state.drawn = data.features.length;
+        state.drawn = data[0].features.length;
         (config.labels || []).forEach(function (label) {
           L.marker([label.lat, label.lon], {
             interactive: false, keyboard: false,
             icon: L.divIcon({ className: "unit-label", html: textLabel(label.name), iconSize: null })
           }).addTo(map);
         });
-        if (config.outline) {
-          return fetch(config.outline, { credentials: "same-origin" })
-            .then(function (response) { return response.json(); })
-            .then(function (outline) {
-              L.geoJSON(outline, { interactive: false,
-                style: { color: "#1d2b36", weight: 2.6, fill: false } }).addTo(map);
-            });
+        if (data[1]) {
+          L.geoJSON(data[1], { interactive: false,
+            style: { color: "#1d2b36", weight: 2.6, fill: false } }).addTo(map);
         }
       })
       .then(function () {
@@ -120,9 +125,7 @@
 /* Two eras together: the 8 communes of 2025 filled, the 22 former communes outlined, patches hatched. */
 (function () {
   "use strict";
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); });
-  }
+  var getJSON = window.maisonGetJSON;
   function escapeText(text) {
     var div = document.createElement("div");
     div.textContent = text == null ? "" : String(text);

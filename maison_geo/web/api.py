@@ -38,7 +38,20 @@ def units():
         raise InvalidChoice("geometry", geometry, ["web", "full"])
     return geo.json_response(geo.units_payload(
         vintage, full=geometry == "full", attribution=_attribution(vintage),
-        extra={"vintage": vintage, "reform_date": REFORM_DATE}))
+        extra={"vintage": vintage, "reform_date": REFORM_DATE}, properties=_properties_arg(vintage)))
+
+
+def _properties_arg(vintage):
+    """?properties=code,name: only these properties on each feature (default: all)."""
+    text = request.args.get("properties")
+    if not text:
+        return None
+    known = geo.unit_properties(vintage)
+    wanted = [name.strip() for name in text.split(",") if name.strip()]
+    for name in wanted:
+        if name not in known:
+            raise InvalidChoice("properties", name, known)
+    return tuple(dict.fromkeys(wanted))
 
 
 @bp.get("/outline")

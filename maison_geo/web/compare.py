@@ -1,5 +1,5 @@
 """Compare communes side by side, and progress to target."""
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext
 
 from .. import maps
@@ -68,8 +68,7 @@ def progress():
         fmap = None
         if result:
             fmap = maps.build_map(
-                maps.progress_view(view, result), url_for("api.units", vintage=req.vintage),
-                url_for("api.outline", vintage=req.vintage),
+                maps.progress_view(view, result), *geo.map_sources(req.vintage),
                 profile_url_pattern(req.vintage), geo.labels(req.vintage),
                 geo.bounds(req.vintage), table.attribution, _=gettext)
         return render_template("progress.html", req=req, table=table, result=result, states=STATES,

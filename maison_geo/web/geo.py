@@ -3,13 +3,14 @@ import gzip
 import json
 import threading
 
-from flask import Response, request
+from flask import Response, request, url_for
 
 from .context import store
 
 _cache = {}
 _lock = threading.Lock()
-LABEL_LIMIT = 300  # above this many units, names would only clutter the map
+LABEL_LIMIT = 300  # above this many units, names would only clutter the map and an outline adds nothing
+MAP_PROPERTIES = ("code", "name", "unit_type")  # all a map needs: styles and tooltips come with the page
 
 
 def _memo(key, make):
@@ -29,14 +30,27 @@ def _encode(collection):
     return raw, gzip.compress(raw, 6)
 
 
-def units_payload(vintage, full=False, attribution=None, extra=None):
+def units_payload(vintage, full=False, attribution=None, extra=None, properties=None):
+    """properties: the columns to keep (default all but the name variants)."""
     def make():
         frame = store().units(vintage, simplified=not full)
-        collection = json.loads(frame.drop(columns=["name_variants"]).to_json(drop_id=True))
+        kept = list(properties) if properties else [c for c in frame.columns if c not in ("geometry", "name_variants")]
+        collection = json.loads(frame[kept + ["geometry"]].to_json(drop_id=True))
         collection.update(extra or {})
         collection["attribution"] = attribution or []
         return _encode(collection)
-    return _memo(("units", vintage, full), make)
+    return _memo(("units", vintage, full, tuple(properties or ())), make)
+
+
+def unit_properties(vintage):
+    return [c for c in store().units(vintage).columns if c not in ("geometry", "name_variants")]
+
+
+def map_sources(vintage):
+    """The URLs a map fetches: lean unit geometry, and the outline where there are few enough units."""
+    units = url_for("api.units", vintage=vintage, properties=",".join(MAP_PROPERTIES))
+    few = unit_count(vintage) <= LABEL_LIMIT
+    return units, url_for("api.outline", vintage=vintage) if few else None
 
 
 def outline_payload(vintage):

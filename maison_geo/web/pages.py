@@ -1,7 +1,7 @@
 """HTML pages, each with its machine-readable twin (?format=json|csv|geojson)."""
 import json
 
-from flask import Blueprint, current_app, jsonify, render_template, url_for
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import gettext
 
 from .. import maps
@@ -32,14 +32,28 @@ def map_page():
     if fmt != "html":
         return _map_twin(fmt, view)
     fmap = maps.build_map(
-        view, url_for("api.units", vintage=req.vintage), url_for("api.outline", vintage=req.vintage),
+        view, *geo.map_sources(req.vintage),
         profile_url_pattern(req.vintage), geo.labels(req.vintage),
         geo.bounds(req.vintage), table.attribution, _tiles(), canvas=geo.unit_count(req.vintage) > 1000,
         _=gettext)
+    rows = listed_rows(table.rows)
     return render_template("map.html", req=req, view=view, table=table, parts=maps.render_parts(fmap),
+                           rows=rows, hidden_rows=len(table.rows) - len(rows),
                            indicators=catalogue().mappable(), vintages=VINTAGES,
                            schemes=["quantiles", "equal_interval", "fisher_jenks", "target"],
                            reform_date=REFORM_DATE)
+
+
+TABLE_LIMIT = 500  # rows in a page's table; a country of 11,163 rows would take seconds to draw
+
+
+def listed_rows(rows, limit=TABLE_LIMIT):
+    """All rows when there are few; else the rows with a value, best rank first, up to the limit
+    (the downloads always hold every row)."""
+    if len(rows) <= limit:
+        return rows
+    valued = sorted((r for r in rows if r.value is not None), key=lambda r: (r.rank or 0, r.unit.name))
+    return valued[:limit]
 
 
 def _tiles():
@@ -125,8 +139,7 @@ def profile(vintage, code):
         flat = [{**r, "code": unit.code, "name": unit.full_name, "vintage": vintage} for r in rows]
         return download(to_csv(flat, PROFILE_COLUMNS), f"maison_profile_{unit.code}_{vintage}.csv",
                         "text/csv; charset=utf-8")
-    fmap = maps.build_map(None, url_for("api.units", vintage=vintage),
-                          url_for("api.outline", vintage=vintage),
+    fmap = maps.build_map(None, *geo.map_sources(vintage),
                           profile_url_pattern(vintage),
                           [], geo.bounds(vintage), [], _tiles(), height="260px", locator_code=code,
                           _=gettext)

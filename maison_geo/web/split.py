@@ -1,5 +1,5 @@
 """Split view: 2 to 4 synchronised maps of several periods of one indicator, or of several indicators."""
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_babel import gettext
 
 from .. import maps
@@ -51,7 +51,7 @@ def split():
     views = [maps.build_view(t, scheme, k, lang, gettext, classification) for t in tables]
     profiles = profile_url_pattern(vintage)
     parts = [maps.render_parts(maps.build_map(
-        v, url_for("api.units", vintage=vintage), url_for("api.outline", vintage=vintage), profiles,
+        v, *geo.map_sources(vintage), profiles,
         geo.labels(vintage) if len(views) <= 2 else [], geo.bounds(vintage), v.table.attribution,
         height="100%", _=gettext)) for v in views]
     return render_template("split.html", views=views, parts=parts, head=maps.merged_head(parts),
