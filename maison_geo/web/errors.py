@@ -16,7 +16,10 @@ def register(app):
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        return _respond(exc.code, {"error": exc.description, "status": exc.code})
+        # Keep what the exception says beside its page: Allow on a 405, WWW-Authenticate on a 401...
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+        body, status = _respond(exc.code, {"error": exc.description, "status": exc.code})
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def unexpected(exc):

@@ -1,0 +1,40 @@
+"""Error pages: an unknown URL or a wrong method gets the error page with its status, never a 500."""
+import pytest
+
+
+@pytest.mark.parametrize("url", ["/nope", "/favicon.ico", "/robots.txt", "/map/extra", "/nope?lang=en",
+                                 "/communes/pre2025/04105/extra", "/static/nope.css"])
+def test_unknown_urls_get_the_404_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "404" in page and 'class="error"' in page  # templates/error.html, inside the site's frame
+    assert 'hreflang="' in page  # the language switch is there
+
+
+def test_the_language_switch_of_a_404_keeps_the_path_and_query(client):
+    page = client.get("/nope?lang=en&x=%3Cb%3E").get_data(as_text=True)
+    assert 'href="/nope?lang=vi&amp;x=%3Cb%3E" hreflang="vi"' in page
+    assert "<b>" not in page
+    page = client.get("/n%C3%A0%20y?lang=vi").get_data(as_text=True)
+    assert 'href="/n%C3%A0%20y?lang=en"' in page
+
+
+def test_unknown_api_urls_get_a_json_404(client):
+    response = client.get("/api/nope")
+    assert response.status_code == 404 and response.get_json()["status"] == 404
+
+
+@pytest.mark.parametrize("method, url", [("post", "/map"), ("put", "/compare"), ("delete", "/eras")])
+def test_a_wrong_method_gets_the_405_page_with_allow(client, method, url):
+    response = getattr(client, method)(url)
+    assert response.status_code == 405 and response.mimetype == "text/html"
+    assert "405" in response.get_data(as_text=True)
+    assert "GET" in response.headers["Allow"]
+
+
+def test_a_wrong_method_on_the_api_gets_json_405(client):
+    response = client.get("/api/plans")
+    assert response.status_code == 405 and response.get_json()["status"] == 405
+    assert "POST" in response.headers["Allow"]
