@@ -263,7 +263,9 @@ def test_version_pages_show_view_and_restore(app):
     assert "/versions/1/restore" not in html  # an editor sees no restore button
     page = editor.get("/versions/1?lang=vi").get_data(as_text=True)
     assert "5.300" in page and EVIL not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
-    csv_body = editor.get("/versions/1?format=csv").get_data(as_text=True)
+    csv_response = editor.get("/versions/1?format=csv")
+    assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    csv_body = csv_response.get_data(as_text=True)
     assert "'=HYPERLINK" in csv_body  # a spreadsheet will not run it
     assert editor.get("/versions/1/file").data == "Mã;Số hộ\n04105;5.300\n".encode()
     token = csrf_token(editor, "/versions")

@@ -15,7 +15,8 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8",
 
 
 def attachment(body, name, fmt):
-    return Response(body, mimetype=MIMETYPES[fmt],
+    # content_type, not mimetype: Flask would add a second "; charset=utf-8" to text/csv.
+    return Response(body, content_type=MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 

@@ -197,7 +197,7 @@ def version_page(version_id):
     if fmt == "json":
         return jsonify({"version": version_json(version), "show": scope, "figures": rows})
     if fmt == "csv":
-        return Response(to_csv(rows, FIGURE_COLUMNS), mimetype="text/csv; charset=utf-8", headers={
+        return Response(to_csv(rows, FIGURE_COLUMNS), content_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="maison_version_{version_id}_{scope}.csv"'})
     return render_template("versions_view.html", version=version, rows=rows, scope=scope, labels=_labels(),
                            shown=SHOWN)
