@@ -9,13 +9,19 @@ class MaisonError(Exception):
 
 
 class InvalidChoice(MaisonError):
-    """A parameter whose value is not one of the valid choices."""
+    """A parameter whose value is not one of the valid choices. Without choices, the reason says what
+    a valid value is; without either, the message says that no value is available (`where`: for what)."""
 
-    def __init__(self, param, value, choices, reason=""):
+    def __init__(self, param, value, choices, reason="", where=""):
         self.param, self.value, self.choices = param, value, list(choices)
-        shown = ", ".join(str(c) for c in self.choices) or "(none)"
-        why = f" ({reason})" if reason else ""
-        super().__init__(f"{param}={value!r} is not valid{why}; choose one of: {shown}")
+        if self.choices:
+            why = f" ({reason})" if reason else ""
+            shown = ", ".join(str(c) for c in self.choices)
+            message = f"{param}={value!r} is not valid{why}; choose one of: {shown}"
+        else:
+            why = reason or f"no value of {param} is available" + (f" for {where}" if where else "")
+            message = why if value in (None, "") and not reason else f"{param}={value!r} is not valid: {why}"
+        super().__init__(message)
 
     def to_dict(self):
         return {"error": str(self), "param": self.param, "value": self.value,

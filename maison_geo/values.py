@@ -99,7 +99,8 @@ def indicator_values(store, catalogue, key, period=None, vintage="pre2025", inde
     indicator = catalogue.get(key)
     index = index or FigureIndex(store, catalogue, vintage)
     periods = index.periods(indicator)
-    period = _check_period(period, periods, lambda p: index.coverage(indicator, p))
+    period = _check_period(period, periods, lambda p: index.coverage(indicator, p),
+                           where=f"{indicator.key} in era {vintage}")
     rows = [_unit_value(index, indicator, unit, period) for unit in index.units]
     _rank(rows, indicator)
     return ValueTable(indicator, vintage, period, periods, rows,
@@ -107,18 +108,18 @@ def indicator_values(store, catalogue, key, period=None, vintage="pre2025", inde
                       [s["attribution"] for s in store.sources() if s["vintage"] == vintage])
 
 
-def _check_period(period, periods, coverage):
+def _check_period(period, periods, coverage, where=""):
     """The asked period if valid; by default the period with most communes covered, latest on ties."""
     if period in (None, ""):
         if not periods:
-            raise InvalidChoice("period", period, periods)
+            raise InvalidChoice("period", period, periods, where=where)
         return max(periods, key=lambda p: (coverage(p), p))
     try:
         period = int(period)
     except (TypeError, ValueError):
-        raise InvalidChoice("period", period, periods) from None
+        raise InvalidChoice("period", period, periods, where=where) from None
     if period not in periods:
-        raise InvalidChoice("period", period, periods)
+        raise InvalidChoice("period", period, periods, where=where)
     return period
 
 

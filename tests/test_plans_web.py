@@ -188,3 +188,9 @@ def test_editing_forbidden_for_anonymous_even_without_csrf(store, tmp_path):
 
 def test_nav_link(web):
     assert 'href="/plan"' in web.get("/map").get_data(as_text=True)
+
+
+def test_a_wrong_number_says_what_is_needed_not_an_empty_choice(web):
+    body = web.post("/api/plans", json={"budget": "lots"}).get_json()
+    assert body["param"] == "budget" and body["choices"] == []
+    assert "(none)" not in body["error"] and "a number is needed" in body["error"]

@@ -73,3 +73,31 @@ def test_ranks_put_the_highest_first(store, catalogue):
     rows = indicator_values(store, catalogue, "population", 2019, "pre2025").rows
     top = min(rows, key=lambda r: r.rank)
     assert top.unit.code == "04138" and top.rank == 1  # Cò Nòi, 19,083 people
+
+
+class WithoutFigures:
+    """The store without any figure of one indicator."""
+
+    def __init__(self, store, key):
+        self._store, self._key = store, key
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def figures(self, vintage=None):
+        return [f for f in self._store.figures(vintage) if f.indicator != self._key]
+
+
+@pytest.mark.parametrize("period", [None, 2024, "abc"])
+def test_no_period_at_all_says_so(store, catalogue, period):
+    with pytest.raises(InvalidChoice) as err:
+        indicator_values(WithoutFigures(store, "ban_count"), catalogue, "ban_count", period, "pre2025")
+    message = str(err.value)
+    assert err.value.choices == [] and "(none)" not in message and "choose one of" not in message
+    assert "no value of period is available for ban_count in era pre2025" in message
+
+
+def test_an_invalid_choice_without_choices_gives_its_reason():
+    assert str(InvalidChoice("budget", "x", [], "a number is needed")) == "budget='x' is not valid: a number is needed"
+    assert str(InvalidChoice("period", None, [])) == "no value of period is available"
+    assert str(InvalidChoice("k", 9, [3, 4, 5])) == "k=9 is not valid; choose one of: 3, 4, 5"
