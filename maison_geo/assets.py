@@ -12,7 +12,8 @@ LICENCES = {"leaflet": "BSD-2-Clause (Leaflet " + xstatic.pkg.leaflet.VERSION + 
 
 
 def local_js():
-    return [("leaflet", f"{PREFIX}/leaflet/leaflet.js"), ("jquery", f"{PREFIX}/jquery/jquery.min.js")]
+    """Leaflet only: nothing on our pages uses jQuery (it stays served, for the explore() benchmark)."""
+    return [("leaflet", f"{PREFIX}/leaflet/leaflet.js")]
 
 
 def local_css():

@@ -184,3 +184,46 @@ def test_profile_page_and_twins(client):
     assert gate["value"] == 11 and gate["status"] == "reported"
     assert client.get("/communes/pre2025/99999").status_code == 404
     assert client.get("/communes/1999/04132").status_code == 400
+
+
+def test_map_geometry_carries_only_what_the_map_needs(client):
+    html = client.get("/map?indicator=population&period=2019").get_data(as_text=True)
+    config = _map_config(html)
+    assert f'<link rel="preload" href="{config["geojson"]}" as="fetch" crossorigin>'.replace("&", "&amp;") in html
+    features = client.get(config["geojson"]).get_json()["features"]
+    assert len(features) == 22 and set(features[0]["properties"]) == {"code", "name", "unit_type"}
+    full = client.get("/api/units").get_json()["features"][0]["properties"]
+    assert {"vintage", "full_name", "area_km2"} <= set(full)
+
+
+def test_unknown_unit_property_is_refused_with_the_choices(client):
+    response = client.get("/api/units?properties=code,colour")
+    assert response.status_code == 400
+    message = json.dumps(response.get_json(), ensure_ascii=False)
+    assert "colour" in message and "full_name" in message
+
+
+def test_no_data_units_get_no_server_tooltip(client):
+    config = _map_config(client.get("/map?indicator=ban_count&period=2022").get_data(as_text=True))
+    assert set(config["tooltips"]) == set(config["classOf"]) == {"04141"}
+    assert config["unitTypes"]["thi_tran"] == "thị trấn"
+
+
+def test_large_scopes_skip_the_outline_and_list_valued_rows_only(client, monkeypatch):
+    from maison_geo.web import geo, pages
+    monkeypatch.setattr(geo, "LABEL_LIMIT", 10)
+    monkeypatch.setattr(pages, "TABLE_LIMIT", 10)
+    html = client.get("/map?indicator=ban_count&period=2022").get_data(as_text=True)
+    assert _map_config(html)["outline"] is None
+    assert len(re.findall(r'<tr data-code="', html)) == 1 and 'data-code="04141"' in html
+    assert 'class="table-note"' in html
+
+
+def test_listed_rows_keep_the_best_ranked_valued_rows(catalogue):
+    from maison_geo.web.pages import listed_rows
+    table = _table(catalogue.get("ban_count"), [5, None, 9, 7, None])
+    for rank, row in zip((3, None, 1, 2, None), table.rows):
+        row.rank = rank
+    assert listed_rows(table.rows, limit=10) == table.rows
+    assert [r.value for r in listed_rows(table.rows, limit=2)] == [9, 7]
+    assert [r.value for r in listed_rows(table.rows, limit=4)] == [9, 7, 5]

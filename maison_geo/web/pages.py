@@ -47,9 +47,10 @@ def map_page():
 TABLE_LIMIT = 500  # rows in a page's table; a country of 11,163 rows would take seconds to draw
 
 
-def listed_rows(rows, limit=TABLE_LIMIT):
+def listed_rows(rows, limit=None):
     """All rows when there are few; else the rows with a value, best rank first, up to the limit
     (the downloads always hold every row)."""
+    limit = limit or TABLE_LIMIT
     if len(rows) <= limit:
         return rows
     valued = sorted((r for r in rows if r.value is not None), key=lambda r: (r.rank or 0, r.unit.name))
