@@ -29,9 +29,25 @@ def catalogue():
     return Catalogue.load()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_environment(tmp_path_factory):
+    """Nothing of the developer's environment reaches the tests: an app made without USERDATA_PATH
+    uses a fresh user-data file, never $MAISON_USERDATA or instance/userdata.sqlite."""
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("MAISON_STORE", "MAISON_SECRET_KEY", "MAISON_LOGIN_REQUIRED", "MAISON_SECURE_COOKIES",
+                     "MAISON_TILE_URL", "MAISON_TILE_ATTRIBUTION", "MAISON_SCOPE"):
+            env.delenv(name, raising=False)
+        env.setenv("MAISON_USERDATA", str(tmp_path_factory.mktemp("env") / "userdata.sqlite"))
+        yield
+
+
 @pytest.fixture(scope="session")
-def app(store):
-    return create_app({"TESTING": True, "STORE_PATH": str(store.path)})
+def app(store, tmp_path_factory):
+    """The app on the session's store, with its own user data and planning file (none in instance/)."""
+    folder = tmp_path_factory.mktemp("app")
+    return create_app({"TESTING": True, "STORE_PATH": str(store.path), "SECRET_KEY": "tests-" + "0" * 32,
+                       "USERDATA_PATH": str(folder / "userdata.sqlite"),
+                       "PLANNING_DB": str(folder / "planning.sqlite")})
 
 
 @pytest.fixture()
