@@ -194,3 +194,31 @@ def test_a_wrong_number_says_what_is_needed_not_an_empty_choice(web):
     body = web.post("/api/plans", json={"budget": "lots"}).get_json()
     assert body["param"] == "budget" and body["choices"] == []
     assert "(none)" not in body["error"] and "a number is needed" in body["error"]
+
+
+def test_editing_follows_the_account_role(store, tmp_path):
+    from fixtures.entry import add_accounts, csrf_token, login, make_app
+    app = make_app(store, tmp_path, PLANNING_DB=str(tmp_path / "roles.sqlite"))
+    add_accounts(app)
+    for name, allowed in (("xem", False), ("lan", True), ("admin", True)):
+        client = app.test_client()
+        login(client, name)
+        assert ('id="costs-form"' in client.get("/plan").get_data(as_text=True)) is allowed
+        response = client.post("/plan/costs", data={"csrf_token": csrf_token(client, "/plan"), "cost_grid": "1"})
+        assert response.status_code == (302 if allowed else 403), name
+
+
+def test_a_disabled_account_may_not_edit(store, tmp_path):
+    from flask import g
+
+    from maison_geo.userdata import User
+    from maison_geo.web.plans import can_edit
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.path),
+                      "USERDATA_PATH": str(tmp_path / "userdata.sqlite")})
+    with app.test_request_context("/plan"):
+        g.user = User(1, "lan", "editor", active=True)
+        assert can_edit()
+        g.user = User(1, "lan", "editor", active=False)
+        assert not can_edit()
+        g.user = User(2, "xem", "viewer")
+        assert not can_edit()

@@ -37,8 +37,8 @@ def can_edit():
     """Editors and admins (accounts), or anyone when PLANNING_OPEN_EDIT is set (a local install)."""
     if current_app.config.get("PLANNING_OPEN_EDIT"):
         return True
-    user = getattr(g, "user", None)
-    return getattr(user, "role", None) in ("editor", "admin")
+    user = g.get("user")
+    return user is not None and user.can("editor")
 
 
 def db():
