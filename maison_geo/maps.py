@@ -181,14 +181,15 @@ def style_config(view):
 
 
 def build_map(view, geojson_url, outline_url, profile_url, labels, bounds, attribution,
-              tiles=None, height="100%", canvas=False, locator_code=None, _=_IDENTITY):
-    """profile_url: a URL with '{code}' where each unit's code goes (clicking a unit opens it)."""
+              tiles=None, height="100%", canvas=False, locator_code=None, picked=None, _=_IDENTITY):
+    """profile_url: a URL with '{code}' where each unit's code goes (clicking a unit opens it).
+    picked: a list of codes makes a picker: clicking a unit ticks or unticks it in the page's form."""
     fmap = base_map(bounds, tiles, height, canvas)
     config = {
         "geojson": geojson_url, "outline": outline_url, "attribution": attribution,
         **style_config(view), "profile": profile_url, "labels": labels, "noData": NO_DATA_COLOR,
         "noDataText": _("No data"), "unitTypes": {t: _(t) for t in UNIT_TYPES},
-        "locator": locator_code,
+        "locator": locator_code, "picked": picked, "pickText": _("Click to choose or drop"),
         "banner": _("Illustrative figures") if view and view.table.illustrative else None,
     }
     ScriptLayer("maisonChoropleth", config, fetches=[geojson_url, outline_url]).add_to(fmap)

@@ -230,3 +230,23 @@ def test_compare_from_the_map_table(page, server):
     assert "codes=04123" in page.url and "codes=04132" in page.url
     headers = page.locator("#compare-table thead th").all_inner_texts()
     assert any("Chiềng Mung" in h for h in headers) and any("Chiềng Mai" in h for h in headers)
+
+
+def test_compare_picks_communes_on_its_map(page, server):
+    page.goto(f"{server}/compare?codes=04123")
+    wait_for_map(page)
+    point = hover_unit(page, "04132")
+    assert point, "no point of Chiềng Mai could be hovered"
+    page.mouse.click(*point)
+    ticked = page.evaluate("Array.from(document.querySelectorAll('#pick-form input[name=codes]:checked'), b => b.value)")
+    assert sorted(ticked) == ["04123", "04132"]
+    fill = page.evaluate("window.maisonMap.byCode['04132'].options.fillColor")
+    page.uncheck('#pick-form input[value="04123"]')
+    unpicked = page.evaluate("window.maisonMap.byCode['04123'].options.fillColor")
+    assert fill != unpicked
+    page.check('#pick-form input[value="04123"]')
+    screenshot(page, "compare-picker.png")
+    with page.expect_navigation():
+        page.click("#pick-form button[type=submit]")
+    headers = page.locator("#compare-table thead th").all_inner_texts()
+    assert any("Chiềng Mung" in h for h in headers) and any("Chiềng Mai" in h for h in headers)

@@ -151,3 +151,13 @@ def test_progress_with_a_configured_target(store, tmp_path):
 def test_a_target_without_source_is_refused(catalogue):
     with pytest.raises(ValueError, match="source"):
         catalogue.with_targets({"ban_gate_pct": {"value": 60, "year": 2025, "source": ""}})
+
+
+def test_compare_page_has_a_picker_map_with_the_chosen_communes(client):
+    import json
+    import re
+    html = client.get("/compare?codes=04123,04132&vintage=pre2025").get_data(as_text=True)
+    config = json.loads(re.search(r"maisonChoropleth\([^,]+, (\{.*\})\);", html).group(1))
+    assert config["picked"] == ["04123", "04132"] and config["profile"] is None
+    empty = client.get("/compare?vintage=post2025").get_data(as_text=True)
+    assert '"picked": []' in empty and "post2025" in re.search(r'"geojson": "([^"]+)"', empty).group(1)

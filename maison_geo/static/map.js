@@ -8,9 +8,16 @@
     return span;
   }
 
+  function isPicker(config) { return Array.isArray(config.picked); }
+
   function baseStyle(config, feature) {
     var code = feature.properties.code;
     var band = config.classOf[code];
+    if (isPicker(config)) {
+      var on = config.picked.indexOf(code) >= 0;
+      return { color: "#5b6770", weight: on ? 2.2 : 0.8, fillColor: on ? "#d95f0e" : "#e7e3da",
+               fillOpacity: on ? 0.85 : 0.8 };
+    }
     if (config.locator !== null && config.locator !== undefined) {
       var here = code === config.locator;
       return { color: "#5b6770", weight: here ? 2 : 0.8, fillColor: here ? "#d95f0e" : "#e7e3da",
@@ -39,8 +46,29 @@
     box.appendChild(name);
     if (type) { box.appendChild(document.createTextNode(" (" + type + ")")); }
     box.appendChild(document.createElement("br"));
-    box.appendChild(document.createTextNode(config.noDataText));
+    box.appendChild(document.createTextNode(isPicker(config) ? config.pickText : config.noDataText));
     return box;
+  }
+
+  /* Compare page: the map and the form's checkboxes tick the same communes. */
+  function bindPicker(state, config) {
+    function boxOf(code) {
+      return Array.prototype.find.call(document.querySelectorAll("input[name=codes]"),
+                                       function (box) { return box.value === code; });
+    }
+    function mark(code, on) {
+      var at = config.picked.indexOf(code);
+      if (on && at < 0) { config.picked.push(code); }
+      if (!on && at >= 0) { config.picked.splice(at, 1); }
+      if (state.byCode[code]) { state.layer.resetStyle(state.byCode[code]); }
+    }
+    state.pick = function (code) {
+      var box = boxOf(code);
+      if (box) { box.checked = !box.checked; mark(code, box.checked); }
+    };
+    document.querySelectorAll("input[name=codes]").forEach(function (box) {
+      box.addEventListener("change", function () { mark(box.value, box.checked); });
+    });
   }
 
   window.maisonChoropleth = function (map, config) {
@@ -91,7 +119,9 @@
               state.highlight(code, false);
               document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: code, on: false } }));
             });
-            if (config.profile) {
+            if (isPicker(config)) {
+              sub.on("click", function () { state.pick(code); });
+            } else if (config.profile) {
               sub.on("click", function () {
                 window.location.href = config.profile.replace("{code}", encodeURIComponent(code));
               });
@@ -100,6 +130,7 @@
         }).addTo(map);
         state.layer = layer;
         state.drawn = data[0].features.length;
+        if (isPicker(config)) { bindPicker(state, config); }
         (config.labels || []).forEach(function (label) {
           L.marker([label.lat, label.lon], {
             interactive: false, keyboard: false,

@@ -28,8 +28,10 @@ def compare():
     chosen = [next(u for u in units if u.code == c) for c in codes]
     rows = compare_units(store(), catalogue(), vintage, codes) if len(codes) >= MIN_UNITS else []
     if fmt == "html":
+        picker = maps.build_map(None, *geo.map_sources(vintage), None, geo.labels(vintage),
+                                geo.bounds(vintage), [], height="320px", picked=codes, _=gettext)
         return render_template("compare.html", vintage=vintage, units=units, chosen=chosen, rows=rows,
-                               min_units=MIN_UNITS)
+                               min_units=MIN_UNITS, parts=maps.render_parts(picker))
     flat = _flat(rows, vintage)
     name = f"maison_compare_{'-'.join(codes)}_{vintage}"
     if fmt == "json":
