@@ -10,10 +10,8 @@ CSV = "text/csv; charset=utf-8"
     "/compare?codes=04123,04132&format=csv",
     "/progress?indicator=ban_gate_pct&format=csv",
     "/plan?budget=20000000000&vintage=pre2025&format=csv",
-    pytest.param("/api/values?indicator=hh_grid_pct&period=2024&format=csv", marks=pytest.mark.xfail(
-        strict=True, reason="web/api.py download() passes mimetype=; left to the map work in progress")),
-    pytest.param("/communes/pre2025/04105?format=csv", marks=pytest.mark.xfail(
-        strict=True, reason="web/pages.py uses api.download(); left to the map work in progress")),
+    "/api/values?indicator=hh_grid_pct&period=2024&format=csv",
+    "/communes/pre2025/04105?format=csv",
 ])
 def test_a_csv_download_has_one_charset(client, url):
     response = client.get(url)

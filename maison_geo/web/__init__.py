@@ -10,7 +10,8 @@ from ..store.layered import open_layered
 
 def _config_from_env():
     env = {"STORE_PATH": "MAISON_STORE", "TILE_URL": "MAISON_TILE_URL",
-           "TILE_ATTRIBUTION": "MAISON_TILE_ATTRIBUTION"}
+           "TILE_ATTRIBUTION": "MAISON_TILE_ATTRIBUTION", "TARGETS_PATH": "MAISON_TARGETS",
+           "PLANNING_DB": "MAISON_PLANNING_DB"}
     return {key: os.environ[var] for key, var in env.items() if os.environ.get(var)}
 
 

@@ -26,7 +26,7 @@ def format_arg(allowed):
 
 
 def download(body, filename, mimetype):
-    return Response(body, mimetype=mimetype,
+    return Response(body, content_type=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
