@@ -161,3 +161,12 @@ def test_compare_page_has_a_picker_map_with_the_chosen_communes(client):
     assert config["picked"] == ["04123", "04132"] and config["profile"] is None
     empty = client.get("/compare?vintage=post2025").get_data(as_text=True)
     assert '"picked": []' in empty and "post2025" in re.search(r'"geojson": "([^"]+)"', empty).group(1)
+
+
+def test_targets_file_from_the_environment(store, tmp_path, monkeypatch):
+    targets = tmp_path / "targets.json"
+    targets.write_text(json.dumps({"ban_gate_pct": {"value": 60, "year": 2025, "source": "test: env target"}}))
+    monkeypatch.setenv("MAISON_TARGETS", str(targets))
+    client = create_app({"TESTING": True, "STORE_PATH": str(store.path)}).test_client()
+    data = client.get("/progress?indicator=ban_gate_pct&period=2024&format=json").get_json()
+    assert sum(data["summary"].values()) == 22
