@@ -38,3 +38,10 @@ def test_a_wrong_method_on_the_api_gets_json_405(client):
     response = client.get("/api/plans")
     assert response.status_code == 405 and response.get_json()["status"] == 405
     assert "POST" in response.headers["Allow"]
+
+
+def test_a_missing_page_says_so_in_the_ui_language(client):
+    vi = client.get("/nope").get_data(as_text=True)
+    en = client.get("/nope?lang=en").get_data(as_text=True)
+    assert "Không có trang nào ở địa chỉ này" in vi
+    assert "There is no page at this address" in en
