@@ -5,10 +5,13 @@ import folium
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 
-VENDOR = {"leaflet": Path(xstatic.pkg.leaflet.BASE_DIR), "jquery": Path(xstatic.pkg.jquery.BASE_DIR)}
+VENDOR = {"leaflet": Path(xstatic.pkg.leaflet.BASE_DIR), "jquery": Path(xstatic.pkg.jquery.BASE_DIR),
+          # not on PyPI: vendored from npm (topojson-client 3.1.0, ISC), with its licence
+          "topojson-client": Path(__file__).parent / "vendor" / "topojson-client"}
 PREFIX = "/static/vendor"
 LICENCES = {"leaflet": "BSD-2-Clause (Leaflet " + xstatic.pkg.leaflet.VERSION + ")",
-            "jquery": "MIT (jQuery " + xstatic.pkg.jquery.VERSION + ")"}
+            "jquery": "MIT (jQuery " + xstatic.pkg.jquery.VERSION + ")",
+            "topojson-client": "ISC (topojson-client 3.1.0)"}
 
 
 def local_js():

@@ -180,19 +180,29 @@ def style_config(view):
             "tooltips": {code: view.tooltips[code] for code in valued if code in view.tooltips}}
 
 
-def build_map(view, geojson_url, outline_url, profile_url, labels, bounds, attribution,
-              tiles=None, height="100%", canvas=False, locator_code=None, picked=None, _=_IDENTITY):
-    """profile_url: a URL with '{code}' where each unit's code goes (clicking a unit opens it).
+TOPOJSON_CLIENT = "/static/vendor/topojson-client/topojson-client.min.js"
+
+
+def build_map(view, sources, profile_url, labels, bounds, attribution,
+              tiles=None, height="100%", locator_code=None, picked=None, _=_IDENTITY):
+    """sources: {'geojson', 'outline', 'overview'} URLs (see web.geo.map_sources); with an overview the
+    map starts from it and fetches the geometry of the part in view once zoomed in.
+    profile_url: a URL with '{code}' where each unit's code goes (clicking a unit opens it).
     picked: a list of codes makes a picker: clicking a unit ticks or unticks it in the page's form."""
-    fmap = base_map(bounds, tiles, height, canvas)
+    overview = sources.get("overview")
+    fmap = base_map(bounds, tiles, height, canvas=bool(overview))
+    if overview:
+        fmap.get_root().header.add_child(JavascriptLink(TOPOJSON_CLIENT), name="topojson_client")
     config = {
-        "geojson": geojson_url, "outline": outline_url, "attribution": attribution,
+        "geojson": sources["geojson"], "outline": sources.get("outline"), "overview": overview,
+        "attribution": attribution,
         **style_config(view), "profile": profile_url, "labels": labels, "noData": NO_DATA_COLOR,
         "noDataText": _("No data"), "unitTypes": {t: _(t) for t in UNIT_TYPES},
         "locator": locator_code, "picked": picked, "pickText": _("Click to choose or drop"),
         "banner": _("Illustrative figures") if view and view.table.illustrative else None,
     }
-    ScriptLayer("maisonChoropleth", config, fetches=[geojson_url, outline_url]).add_to(fmap)
+    first = overview or sources["geojson"]
+    ScriptLayer("maisonChoropleth", config, fetches=[first, sources.get("outline")]).add_to(fmap)
     return fmap
 
 

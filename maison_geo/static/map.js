@@ -24,7 +24,7 @@
                fillOpacity: here ? 0.9 : 0.8 };
     }
     if (band === undefined) {
-      return { color: "#8a8a8a", weight: 0.8, fillColor: config.noData, fillOpacity: 0.7, dashArray: "2 3" };
+      return { color: "#8a8a8a", weight: 0.8, fillColor: config.noData, fillOpacity: 0.7 };
     }
     return { color: "#ffffff", weight: 1.2, fillColor: config.palette[band], fillOpacity: 0.88,
              dashArray: config.dashedSet[code] ? "4 3" : null };
@@ -71,6 +71,40 @@
     });
   }
 
+  /* Many units: the overview (a grid step of about half a pixel at the first zoom) until the map is
+     zoomed in; then, per view, the units in and around it on a grid as fine as the new zoom needs. */
+  function followZoom(map, config, state, overview, unitLayer, show) {
+    var fitZoom = map.getZoom();
+    var fitGrid = config.overviewGrid;
+    var asked = 0;
+    var covered = null;
+    function update() {
+      var steps = map.getZoom() - fitZoom;
+      if (steps < 1) {
+        asked += 1;
+        covered = null;
+        show(overview);
+        return;
+      }
+      var grid = fitGrid / Math.pow(2, steps);
+      if (covered && covered.grid <= grid && covered.box.contains(map.getBounds())) { return; }
+      var box = map.getBounds().pad(0.25);
+      var ticket = ++asked;
+      var bbox = [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()]
+        .map(function (n) { return n.toFixed(4); }).join(",");
+      getJSON(config.overview + "&bbox=" + bbox + "&grid=" + Math.max(grid, 1e-5).toPrecision(3))
+        .then(function (topology) {
+          if (ticket !== asked) { return; }  // the view changed again meanwhile
+          covered = { box: box, grid: grid };
+          var data = topojson.feature(topology, topology.objects.units);
+          show(unitLayer(data));
+          state.detail = data.features.length;
+          document.dispatchEvent(new CustomEvent("maison:detail", { detail: { drawn: state.detail } }));
+        });
+    }
+    map.on("moveend", update);
+  }
+
   window.maisonChoropleth = function (map, config) {
     var state = { map: map, layer: null, byCode: {}, drawn: 0, ready: false };
     config.dashedSet = {};
@@ -100,36 +134,59 @@
       }
     };
 
-    Promise.all([getJSON(config.geojson), config.outline ? getJSON(config.outline) : null])
+    function unitLayer(data) {
+      var byCode = {};
+      var layer = L.geoJSON(data, {
+        style: function (feature) { return baseStyle(config, feature); },
+        onEachFeature: function (feature, sub) { byCode[feature.properties.code] = sub; }
+      });
+      // one tooltip and one set of handlers for the whole layer: 11,163 units need no 44,000 bindings
+      if (config.locator === null || config.locator === undefined) {
+        layer.bindTooltip(function (sub) {
+          var code = sub.feature.properties.code;
+          return config.tooltips[code] || noDataTooltip(config, sub.feature);
+        }, { sticky: true, className: "unit-tooltip" });
+      }
+      function codeOf(event) { return event.layer.feature.properties.code; }
+      function hover(on) {
+        return function (event) {
+          var code = codeOf(event);
+          state.highlight(code, on);
+          document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: code, on: on } }));
+        };
+      }
+      layer.on("mouseover", hover(true));
+      layer.on("mouseout", hover(false));
+      if (isPicker(config)) {
+        layer.on("click", function (event) { state.pick(codeOf(event)); });
+      } else if (config.profile) {
+        layer.on("click", function (event) {
+          window.location.href = config.profile.replace("{code}", encodeURIComponent(codeOf(event)));
+        });
+      }
+      return { layer: layer, byCode: byCode, count: data.features.length };
+    }
+
+    function show(entry) {
+      if (state.shown && state.shown !== entry) { map.removeLayer(state.shown.layer); }
+      state.shown = entry;
+      state.layer = entry.layer;
+      state.byCode = entry.byCode;
+      if (!map.hasLayer(entry.layer)) { entry.layer.addTo(map); }
+    }
+
+    var units = config.overview
+      ? getJSON(config.overview).then(function (topology) {
+        config.overviewGrid = topology.transform.scale[0];
+        return topojson.feature(topology, topology.objects.units);
+      })
+      : getJSON(config.geojson);
+    Promise.all([units, config.outline ? getJSON(config.outline) : null])
       .then(function (data) {
-        var layer = L.geoJSON(data[0], {
-          style: function (feature) { return baseStyle(config, feature); },
-          onEachFeature: function (feature, sub) {
-            var code = feature.properties.code;
-            state.byCode[code] = sub;
-            if (config.locator === null || config.locator === undefined) {
-              sub.bindTooltip(config.tooltips[code] || noDataTooltip(config, feature),
-                              { sticky: true, className: "unit-tooltip" });
-            }
-            sub.on("mouseover", function () {
-              state.highlight(code, true);
-              document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: code, on: true } }));
-            });
-            sub.on("mouseout", function () {
-              state.highlight(code, false);
-              document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: code, on: false } }));
-            });
-            if (isPicker(config)) {
-              sub.on("click", function () { state.pick(code); });
-            } else if (config.profile) {
-              sub.on("click", function () {
-                window.location.href = config.profile.replace("{code}", encodeURIComponent(code));
-              });
-            }
-          }
-        }).addTo(map);
-        state.layer = layer;
-        state.drawn = data[0].features.length;
+        var first = unitLayer(data[0]);
+        show(first);
+        state.drawn = first.count;
+        if (config.overview) { followZoom(map, config, state, first, unitLayer, show); }
         if (isPicker(config)) { bindPicker(state, config); }
         (config.labels || []).forEach(function (label) {
           L.marker([label.lat, label.lon], {

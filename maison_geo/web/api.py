@@ -33,12 +33,48 @@ def download(body, filename, mimetype):
 @bp.get("/units")
 def units():
     vintage = vintage_arg()
+    fmt = format_arg(["geojson", "topojson"])
     geometry = request.args.get("geometry", "web")
     if geometry not in ("web", "full"):
         raise InvalidChoice("geometry", geometry, ["web", "full"])
+    if fmt == "topojson":
+        return geo.json_response(geo.overview_payload(vintage, _attribution(vintage), _bbox_arg(),
+                                                      _grid_arg()))
     return geo.json_response(geo.units_payload(
         vintage, full=geometry == "full", attribution=_attribution(vintage),
-        extra={"vintage": vintage, "reform_date": REFORM_DATE}, properties=_properties_arg(vintage)))
+        extra={"vintage": vintage, "reform_date": REFORM_DATE}, properties=_properties_arg(vintage),
+        bbox=_bbox_arg()))
+
+
+MIN_GRID = 1e-5  # degrees, about a metre: the precision of the web geometry
+
+
+def _grid_arg():
+    """?grid=degrees: the TopoJSON's grid step (default: fit to the extent of the units)."""
+    text = request.args.get("grid")
+    if not text:
+        return None
+    try:
+        grid = float(text)
+    except ValueError:
+        raise InvalidChoice("grid", text, [], reason="a number of degrees is needed") from None
+    if not MIN_GRID <= grid <= 1:
+        raise InvalidChoice("grid", text, [], reason=f"between {MIN_GRID:g} and 1 degree")
+    return grid
+
+
+def _bbox_arg():
+    """?bbox=west,south,east,north in degrees: only the units reaching into it."""
+    text = request.args.get("bbox")
+    if not text:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InvalidChoice("bbox", text, [], reason="four numbers are needed: west,south,east,north") from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise InvalidChoice("bbox", text, [], reason="west < east within ±180 and south < north within ±90")
+    return west, south, east, north
 
 
 def _properties_arg(vintage):

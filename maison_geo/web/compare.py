@@ -28,7 +28,7 @@ def compare():
     chosen = [next(u for u in units if u.code == c) for c in codes]
     rows = compare_units(store(), catalogue(), vintage, codes) if len(codes) >= MIN_UNITS else []
     if fmt == "html":
-        picker = maps.build_map(None, *geo.map_sources(vintage), None, geo.labels(vintage),
+        picker = maps.build_map(None, geo.map_sources(vintage), None, geo.labels(vintage),
                                 geo.bounds(vintage), [], height="320px", picked=codes, _=gettext)
         return render_template("compare.html", vintage=vintage, units=units, chosen=chosen, rows=rows,
                                min_units=MIN_UNITS, parts=maps.render_parts(picker))
@@ -70,7 +70,7 @@ def progress():
         fmap = None
         if result:
             fmap = maps.build_map(
-                maps.progress_view(view, result), *geo.map_sources(req.vintage),
+                maps.progress_view(view, result), geo.map_sources(req.vintage),
                 profile_url_pattern(req.vintage), geo.labels(req.vintage),
                 geo.bounds(req.vintage), table.attribution, _=gettext)
         return render_template("progress.html", req=req, table=table, result=result, states=STATES,

@@ -10,6 +10,7 @@ from .context import store
 _cache = {}
 _lock = threading.Lock()
 LABEL_LIMIT = 300  # above this many units, names would only clutter the map and an outline adds nothing
+OVERVIEW_LIMIT = 1000  # above this many units a map starts from the overview, with detail on zooming in
 MAP_PROPERTIES = ("code", "name", "unit_type")  # all a map needs: styles and tooltips come with the page
 
 
@@ -30,16 +31,33 @@ def _encode(collection):
     return raw, gzip.compress(raw, 6)
 
 
-def units_payload(vintage, full=False, attribution=None, extra=None, properties=None):
-    """properties: the columns to keep (default all but the name variants)."""
+def units_payload(vintage, full=False, attribution=None, extra=None, properties=None, bbox=None):
+    """properties: the columns to keep (default all but the name variants); bbox: only the units that
+    reach into (west, south, east, north), computed afresh (a zoomed-in map asks for many boxes)."""
     def make():
         frame = store().units(vintage, simplified=not full)
+        if bbox:
+            frame = frame.cx[bbox[0]:bbox[2], bbox[1]:bbox[3]]
         kept = list(properties) if properties else [c for c in frame.columns if c not in ("geometry", "name_variants")]
         collection = json.loads(frame[kept + ["geometry"]].to_json(drop_id=True))
         collection.update(extra or {})
         collection["attribution"] = attribution or []
         return _encode(collection)
-    return _memo(("units", vintage, full, tuple(properties or ())), make)
+    return make() if bbox else _memo(("units", vintage, full, tuple(properties or ())), make)
+
+
+def overview_payload(vintage, attribution=None, bbox=None, grid=None):
+    """The units as quantized TopoJSON on a grid (see overview.py): by default all of them on a grid
+    fit to their extent (cached); with bbox and grid, those reaching into the box on that grid."""
+    def make():
+        from ..overview import overview_topology
+        frame = store().units(vintage)
+        if bbox:
+            frame = frame.cx[bbox[0]:bbox[2], bbox[1]:bbox[3]]
+        topology = overview_topology(frame, MAP_PROPERTIES, grid)
+        topology.update({"vintage": vintage, "attribution": attribution or []})
+        return _encode(topology)
+    return make() if bbox or grid else _memo(("overview", vintage), make)
 
 
 def unit_properties(vintage):
@@ -47,10 +65,12 @@ def unit_properties(vintage):
 
 
 def map_sources(vintage):
-    """The URLs a map fetches: lean unit geometry, and the outline where there are few enough units."""
-    units = url_for("api.units", vintage=vintage, properties=",".join(MAP_PROPERTIES))
-    few = unit_count(vintage) <= LABEL_LIMIT
-    return units, url_for("api.outline", vintage=vintage) if few else None
+    """The URLs a map fetches: lean unit geometry (for many units: an overview first, the geometry of
+    the part in view once zoomed in), and the outline where there are few enough units."""
+    count = unit_count(vintage)
+    return {"geojson": url_for("api.units", vintage=vintage, properties=",".join(MAP_PROPERTIES)),
+            "outline": url_for("api.outline", vintage=vintage) if count <= LABEL_LIMIT else None,
+            "overview": url_for("api.units", vintage=vintage, format="topojson") if count > OVERVIEW_LIMIT else None}
 
 
 def outline_payload(vintage):

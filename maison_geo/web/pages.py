@@ -32,9 +32,9 @@ def map_page():
     if fmt != "html":
         return _map_twin(fmt, view)
     fmap = maps.build_map(
-        view, *geo.map_sources(req.vintage),
+        view, geo.map_sources(req.vintage),
         profile_url_pattern(req.vintage), geo.labels(req.vintage),
-        geo.bounds(req.vintage), table.attribution, _tiles(), canvas=geo.unit_count(req.vintage) > 1000,
+        geo.bounds(req.vintage), table.attribution, _tiles(),
         _=gettext)
     rows = listed_rows(table.rows)
     return render_template("map.html", req=req, view=view, table=table, parts=maps.render_parts(fmap),
@@ -140,7 +140,7 @@ def profile(vintage, code):
         flat = [{**r, "code": unit.code, "name": unit.full_name, "vintage": vintage} for r in rows]
         return download(to_csv(flat, PROFILE_COLUMNS), f"maison_profile_{unit.code}_{vintage}.csv",
                         "text/csv; charset=utf-8")
-    fmap = maps.build_map(None, *geo.map_sources(vintage),
+    fmap = maps.build_map(None, geo.map_sources(vintage),
                           profile_url_pattern(vintage),
                           [], geo.bounds(vintage), [], _tiles(), height="260px", locator_code=code,
                           _=gettext)

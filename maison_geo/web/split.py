@@ -51,7 +51,7 @@ def split():
     views = [maps.build_view(t, scheme, k, lang, gettext, classification) for t in tables]
     profiles = profile_url_pattern(vintage)
     parts = [maps.render_parts(maps.build_map(
-        v, *geo.map_sources(vintage), profiles,
+        v, geo.map_sources(vintage), profiles,
         geo.labels(vintage) if len(views) <= 2 else [], geo.bounds(vintage), v.table.attribution,
         height="100%", _=gettext)) for v in views]
     return render_template("split.html", views=views, parts=parts, head=maps.merged_head(parts),

@@ -1,0 +1,64 @@
+"""All of Vietnam (11,163 units) in real headless Chromium: the overview first, detail on zooming in."""
+import os
+
+import pytest
+
+from browser import CHROMIUM, CHROMIUM_ARGS, Server, Watch, wait_for_map, wait_until
+from maison_geo.build import build
+from maison_geo.store import open_store
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+VIETNAM_UNITS = 11163
+
+
+@pytest.fixture(scope="module")
+def country(tmp_path_factory, mirror):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test-deps does)")
+    store = open_store(tmp_path_factory.mktemp("vietnam") / "vietnam.gpkg")
+    build(store, "vietnam", mirror=mirror, force=True, log=lambda *_: None)
+    running = Server(store.path, timeout=120)
+    yield running.url
+    running.stop()
+
+
+@pytest.fixture()
+def page(country):
+    with playwright_api.sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(60000)
+        page.watch = Watch(page)
+        yield page
+        page.watch.check()
+        browser.close()
+
+
+def _hover_centre(page, code):
+    point = page.evaluate("""code => {
+        const state = window.maisonMap, map = state.map;
+        const pt = map.latLngToContainerPoint(state.byCode[code].getBounds().getCenter());
+        const box = map.getContainer().getBoundingClientRect();
+        return [box.left + pt.x, box.top + pt.y];
+    }""", code)
+    page.mouse.move(*point)
+    return wait_until(page, "document.querySelector('.unit-tooltip') && "
+                            "document.querySelector('.unit-tooltip').textContent", timeout=10)
+
+
+def test_country_overview_then_detail(page, country):
+    page.goto(f"{country}/map?indicator=population&period=2019")
+    wait_for_map(page, timeout=90)
+    assert page.evaluate("window.maisonMap.drawn") == VIETNAM_UNITS
+    assert page.locator("#values-table tbody tr").count() == 22  # the units with a value, not 11,163
+    assert page.locator(".table-note").count() == 1
+    page.evaluate("""() => { window.detailSeen = 0;
+        document.addEventListener('maison:detail', e => { window.detailSeen = e.detail.drawn; }); }""")
+    page.evaluate("window.maisonMap.map.setView([21.2, 104.0], window.maisonMap.map.getZoom() + 3) && 0")
+    shown = wait_until(page, "window.detailSeen", timeout=60)
+    assert 22 < shown < VIETNAM_UNITS
+    assert "Chiềng Nơi" in _hover_centre(page, "04141")
+    page.mouse.move(5, 5)
+    page.evaluate("window.maisonMap.map.setZoom(window.maisonMap.map.getZoom() - 3) && 0")
+    wait_until(page, f"Object.keys(window.maisonMap.byCode).length === {VIETNAM_UNITS}", timeout=30)
