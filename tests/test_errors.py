@@ -45,3 +45,12 @@ def test_a_missing_page_says_so_in_the_ui_language(client):
     en = client.get("/nope?lang=en").get_data(as_text=True)
     assert "Không có trang nào ở địa chỉ này" in vi
     assert "There is no page at this address" in en
+
+
+def test_static_files_are_gzipped_once_and_pages_every_time(app):
+    from maison_geo.web import vendor
+    cache = vendor.StaticGzipCache()
+    cache.set("gzip;/static/site.css", b"packed")
+    cache.set("gzip;/map", b"page")
+    assert cache.get("gzip;/static/site.css") == b"packed" and cache.get("gzip;/map") is None
+    assert isinstance(app.extensions["compress"].cache, vendor.StaticGzipCache)

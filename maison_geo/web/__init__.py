@@ -34,7 +34,9 @@ def create_app(config=None):
     from . import api, auth, compare, eras, errors, filters, imports, locale, pages, plans, security, split, vendor
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
-    Compress(app)
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", vendor.StaticGzipCache)
+    app.config.setdefault("COMPRESS_CACHE_KEY", vendor.static_cache_key)
+    app.extensions["compress"] = Compress(app)
     locale.init(app)
     security.init(app)
     auth.init(app)
