@@ -61,4 +61,30 @@ def test_country_overview_then_detail(page, country):
     assert "Chiềng Nơi" in _hover_centre(page, "04141")
     page.mouse.move(5, 5)
     page.evaluate("window.maisonMap.map.setZoom(window.maisonMap.map.getZoom() - 3) && 0")
-    wait_until(page, f"Object.keys(window.maisonMap.byCode).length === {VIETNAM_UNITS}", timeout=30)
+    wait_until(page, f"window.maisonMap.shown.count === {VIETNAM_UNITS} && !!window.maisonMap.shown.group",
+               timeout=30)
+
+
+def test_country_overview_hover_names_a_unit_without_data(page, country):
+    """Units without a value are drawn as a few shared paths; hovering still finds the one under the mouse."""
+    page.goto(f"{country}/map?indicator=population&period=2019")
+    wait_for_map(page, timeout=90)
+    lat, lon = 12.7, 108.05  # Đắk Lắk: large communes, none with a value
+    point = page.evaluate("""([lat, lon]) => {
+        const map = window.maisonMap.map, pt = map.latLngToContainerPoint([lat, lon]);
+        const box = map.getContainer().getBoundingClientRect();
+        return [box.left + pt.x, box.top + pt.y];
+    }""", [lat, lon])
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(100)
+    page.mouse.move(*point, steps=4)
+    wait_until(page, "document.querySelector('.unit-tooltip')", timeout=10)
+    page.wait_for_timeout(300)  # Leaflet's canvas throttles mouse moves: let the last one land
+    text = page.evaluate("document.querySelector('.unit-tooltip').textContent")
+    near = page.request.get(f"{country}/api/units?properties=name&bbox={lon - 0.03},{lat - 0.03},"
+                            f"{lon + 0.03},{lat + 0.03}").json()["features"]  # within two grid steps
+    assert "Không có số liệu" in text
+    assert any(f["properties"]["name"] in text for f in near), (text, [f["properties"]["name"] for f in near])
+    with page.expect_navigation():
+        page.mouse.click(*point)
+    assert "/communes/pre2025/" in page.url

@@ -54,3 +54,9 @@ def test_static_files_are_gzipped_once_and_pages_every_time(app):
     cache.set("gzip;/map", b"page")
     assert cache.get("gzip;/static/site.css") == b"packed" and cache.get("gzip;/map") is None
     assert isinstance(app.extensions["compress"].cache, vendor.StaticGzipCache)
+
+
+def test_number_filters_show_a_missing_field_as_a_dash(app):
+    with app.test_request_context("/"):
+        template = app.jinja_env.from_string("{{ row.gone | number }} {{ row.gone | value_text('population') }}")
+        assert template.render(row={}) == "– –"

@@ -1,5 +1,6 @@
 """Template filters: numbers and values in the UI language's format."""
 from flask_babel import gettext
+from jinja2 import Undefined
 
 from .. import formatting
 from .context import catalogue
@@ -9,15 +10,21 @@ from .locale import current_lang
 def register(app):
     @app.template_filter("number")
     def number(value, decimals=0):
-        return formatting.number(value, current_lang(), decimals)
+        return formatting.number(_missing_as_none(value), current_lang(), decimals)
 
     @app.template_filter("value_text")
     def value_text(value, indicator, denominator=None):
         if isinstance(indicator, str):
             indicator = catalogue().get(indicator)
-        return formatting.value_text(value, indicator, current_lang(), denominator,
+        return formatting.value_text(_missing_as_none(value), indicator, current_lang(),
+                                     _missing_as_none(denominator),
                                      (gettext("Yes"), gettext("No")))
 
     @app.template_filter("unit_of")
     def unit_of(key):
         return catalogue().get(key).unit_label(current_lang())
+
+
+def _missing_as_none(value):
+    """A field a template row lacks is shown as missing ('–'), never a crash."""
+    return None if isinstance(value, Undefined) else value

@@ -159,19 +159,21 @@ def _profile_rows(vintage, unit):
     lang = current_lang()
     rows = []
     for ind in catalogue().mappable():
-        series = []
+        series, table = [], None
         for period in index.periods(ind):
             table = indicator_values(store(), catalogue(), ind.key, period, vintage, index=index)
             row = next(r for r in table.rows if r.unit.code == unit.code)
             if row.value is not None:
                 series.append((period, row, table))
-        if not series:
-            rows.append({"indicator": ind.key, "label": ind.label(lang), "kind": ind.kind,
-                         "period": None, "value": None, "status": None, "series": []})
+        base = {"indicator": ind.key, "label": ind.label(lang), "kind": ind.kind}
+        if not series:  # no value here: still the district's latest, when there is one
+            district = table.district if table else None
+            rows.append({**base, "period": None, "value": None, "status": None, "rank": None, "ranked": 0,
+                         "district_value": district.to_dict()["value"] if district else None,
+                         "district_status": district.status if district else None, "series": []})
             continue
         period, row, table = series[-1]
-        rows.append({**row.to_dict(), "indicator": ind.key, "label": ind.label(lang), "kind": ind.kind,
-                     "period": period, "ranked": sum(1 for r in table.rows if r.rank),
+        rows.append({**row.to_dict(), **base, "period": period, "ranked": sum(1 for r in table.rows if r.rank),
                      "district_value": table.district.to_dict()["value"],
                      "district_status": table.district.status,
                      "series": [{"period": p, "value": r.to_dict()["value"], "status": r.status}
