@@ -1,4 +1,5 @@
-/* maison-geo: draws a choropleth from a cached GeoJSON endpoint and a small per-unit style table. */
+/* maison-geo: draws a choropleth from cached unit geometry (GeoJSON; for many units a TopoJSON overview
+   first) and a small per-unit style table. */
 (function () {
   "use strict";
 
@@ -53,14 +54,15 @@
   var QUIET_CHUNK = 40;
 
   function boxOf(geometry) {
-    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    var west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
     var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
     polygons.forEach(function (rings) {
       rings[0].forEach(function (p) {
-        box = [Math.min(box[0], p[0]), Math.min(box[1], p[1]), Math.max(box[2], p[0]), Math.max(box[3], p[1])];
+        west = Math.min(west, p[0]); south = Math.min(south, p[1]);
+        east = Math.max(east, p[0]); north = Math.max(north, p[1]);
       });
     });
-    return box;
+    return [west, south, east, north];
   }
 
   function contains(geometry, x, y) {
@@ -81,7 +83,7 @@
 
   /* Compare page: the map and the form's checkboxes tick the same communes. */
   function bindPicker(state, config) {
-    function boxOf(code) {
+    function checkboxOf(code) {
       return Array.prototype.find.call(document.querySelectorAll("input[name=codes]"),
                                        function (box) { return box.value === code; });
     }
@@ -92,7 +94,7 @@
       if (state.byCode[code]) { state.layer.resetStyle(state.byCode[code]); }
     }
     state.pick = function (code) {
-      var box = boxOf(code);
+      var box = checkboxOf(code);
       if (box) { box.checked = !box.checked; mark(code, box.checked); }
     };
     document.querySelectorAll("input[name=codes]").forEach(function (box) {
