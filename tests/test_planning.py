@@ -285,7 +285,7 @@ def test_planning_db_roundtrip(tmp_path):
 
 def test_time_limit_before_any_plan_shows_the_greedy_plan(store, catalogue, monkeypatch):
     from maison_geo import planning
-    monkeypatch.setattr(planning, "solve_milp", lambda items, budgets, *a, **k: planning.Solution(
+    monkeypatch.setattr(planning.plan, "solve_milp", lambda items, budgets, *a, **k: planning.Solution(
         [[0] * len(budgets) for _ in items], "time_limit", "Time limit reached", 0.1, found=False))
     data = make_plan(store, catalogue, {"budget": 5e9}).to_dict()
     s = data["summary"]["milp"]

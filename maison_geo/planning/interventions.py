@@ -1,0 +1,84 @@
+"""The interventions catalogue (geodata/interventions.json): unit costs and beneficiaries per unit,
+each with its basis ("planning assumption" unless a source is given), and the editors' costs."""
+import json
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from .. import paths
+from ..errors import InvalidChoice
+from .common import MAX_BUDGET, PLANNING_ASSUMPTION, _num, _number
+
+
+@dataclass(frozen=True)
+class Intervention:
+    key: str
+    label_vi: str
+    label_en: str
+    unit: str
+    unit_en: str
+    indicator: str
+    total: Optional[str]
+    unit_cost_vnd: float
+    basis: str
+    basis_note: str
+    beneficiaries: dict
+    gap: dict
+    percent_indicator: Optional[str] = None
+    cost_edit: Optional[dict] = None   # {"by", "at", "note", "default"} when an editor changed the cost
+
+    def label(self, lang="vi"):
+        return self.label_en if lang == "en" else self.label_vi
+
+    def unit_label(self, lang="vi"):
+        return self.unit_en if lang == "en" else self.unit
+
+    @property
+    def assumption(self):
+        return self.basis == PLANNING_ASSUMPTION
+
+    def to_dict(self):
+        return {"key": self.key, "label_vi": self.label_vi, "label_en": self.label_en,
+                "unit": self.unit, "unit_en": self.unit_en, "indicator": self.indicator,
+                "total": self.total, "percent_indicator": self.percent_indicator,
+                "unit_cost_vnd": _num(self.unit_cost_vnd), "basis": self.basis,
+                "basis_note": self.basis_note, "planning_assumption": self.assumption,
+                "beneficiaries": dict(self.beneficiaries), "gap_rule": dict(self.gap),
+                "cost_edit": self.cost_edit}
+
+
+def load_interventions(path=None):
+    with open(path or paths.GEODATA / "interventions.json", encoding="utf-8") as f:
+        data = json.load(f)
+    out = []
+    for entry in data["interventions"]:
+        if not entry.get("basis"):
+            raise ValueError(f"intervention {entry['key']}: a unit cost needs a basis (a source or "
+                             f"'{PLANNING_ASSUMPTION}')")
+        if not entry["beneficiaries"].get("basis"):
+            raise ValueError(f"intervention {entry['key']}: beneficiaries per unit need a basis")
+        out.append(Intervention(**entry))
+    return out
+
+
+def with_costs(interventions, overrides):
+    """Interventions whose unit cost is replaced by {key: {"unit_cost_vnd", "by", "at", "note"}}.
+    An edited cost keeps its basis (a planning assumption) and is shown as edited: who, when, the
+    editor's note, and the default beside it."""
+    out = []
+    for item in interventions:
+        edit = (overrides or {}).get(item.key)
+        if edit is None:
+            out.append(item)
+            continue
+        cost = check_cost(item.key, edit["unit_cost_vnd"])
+        out.append(replace(item, unit_cost_vnd=cost, cost_edit={
+            "by": edit.get("by"), "at": edit.get("at"), "note": edit.get("note") or "",
+            "default": _num(item.unit_cost_vnd)}))
+    return out
+
+
+def check_cost(key, value):
+    cost = _number(value, f"unit_costs.{key}")
+    if cost <= 0 or cost > MAX_BUDGET:
+        raise InvalidChoice(f"unit_costs.{key}", value, [], "a unit cost is a positive amount of VND")
+    return cost
