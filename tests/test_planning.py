@@ -1,4 +1,4 @@
-"""The investment planner's core (maison_geo/planning.py, maison_geo/scenarios.py), without Flask."""
+"""The investment planner's core (maison_geo/planning/, maison_geo/scenarios.py), without Flask."""
 import itertools
 import random
 from dataclasses import replace
