@@ -56,11 +56,12 @@ class GeoPackageStore(Store):
 
     def unit_records(self, vintage):
         check_vintage(vintage)
-        rows = self._cached(("unit_records", vintage), lambda: self._query(
-            "SELECT vintage, code, name, full_name, unit_type, name_variants FROM units "
-            "WHERE vintage = ? ORDER BY code", (vintage,)))
-        return [Unit(r["vintage"], r["code"], r["name"], r["full_name"], r["unit_type"],
-                     tuple(v for v in (r["name_variants"] or "").split("|") if v)) for r in rows]
+        units = self._cached(("unit_records", vintage), lambda: [
+            Unit(r["vintage"], r["code"], r["name"], r["full_name"], r["unit_type"],
+                 tuple(v for v in (r["name_variants"] or "").split("|") if v))
+            for r in self._query("SELECT vintage, code, name, full_name, unit_type, name_variants FROM units "
+                                 "WHERE vintage = ? ORDER BY code", (vintage,))])
+        return list(units)  # Units are frozen; the list is the caller's to change
 
     def figures(self, vintage=None):
         rows = self._cached(("figures",), lambda: self._query("SELECT * FROM figures"))
