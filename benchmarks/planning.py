@@ -5,7 +5,7 @@ fixed); they measure the solver, not any real plan.
 
     .venv/bin/python benchmarks/planning.py [--sizes 22 204 3321] [--repeat 3] [--time-limit 60]
 
-Writes benchmarks/RESULTS-planning.md (the table and the command).
+Writes benchmarks/out/planning.md (the table and the command); benchmarks/RESULTS.md records a run.
 """
 import argparse
 import platform
@@ -65,7 +65,7 @@ def main():
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--mip-gap", type=float, default=DEFAULT_MIP_GAP,
                         help="relative optimality gap HiGHS must prove (the planner's default)")
-    parser.add_argument("--out", default=str(HERE / "RESULTS-planning.md"))
+    parser.add_argument("--out", default=str(HERE / "out" / "planning.md"))
     args = parser.parse_args()
     rows = []
     for years in (1, 5):
@@ -102,6 +102,7 @@ def main():
                         "--repeat", str(args.repeat), "--time-limit", f"{args.time_limit:g}",
                         "--mip-gap", f"{args.mip_gap:g}"])
     lines += ["", "Rerun (takes about 10 minutes; run it on an otherwise idle machine):", "", command, ""]
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 

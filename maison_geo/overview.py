@@ -1,4 +1,4 @@
-"""A whole country on one screen: units as quantized TopoJSON on a grid of about half a pixel.
+"""A whole country on one screen: units as quantized TopoJSON on a grid of about a pixel.
 
 At the zoom that shows all of Vietnam a pixel is some 2.5 km wide, so coordinates every 90 m (the web
 geometry) are mostly invisible weight. The overview snaps the coverage-simplified units to a grid fit to
@@ -9,7 +9,7 @@ keeps one grid cell at a point inside it, so every unit stays on the map and can
 import numpy as np
 import shapely
 
-GRID_STEPS = 1000  # grid cells across the larger side of the extent (a map some 500 px tall)
+GRID_STEPS = 700  # grid cells across the larger side of the extent: about a pixel on a map 700 px tall
 
 
 def grid_for(bounds, steps=GRID_STEPS):

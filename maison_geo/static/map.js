@@ -102,7 +102,7 @@
     });
   }
 
-  /* Many units: the overview (a grid step of about half a pixel at the first zoom) until the map is
+  /* Many units: the overview (a grid step of about a pixel at the first zoom) until the map is
      zoomed in; then, per view, the units in and around it on a grid as fine as the new zoom needs. */
   function followZoom(map, config, state, overview, unitLayer, show) {
     var fitZoom = map.getZoom();
