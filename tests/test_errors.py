@@ -60,3 +60,19 @@ def test_number_filters_show_a_missing_field_as_a_dash(app):
     with app.test_request_context("/"):
         template = app.jinja_env.from_string("{{ row.gone | number }} {{ row.gone | value_text('population') }}")
         assert template.render(row={}) == "– –"
+
+
+def test_an_edited_static_file_gets_a_new_cache_key(app, tmp_path, monkeypatch):
+    import os
+    from maison_geo.web import vendor
+    with app.test_request_context("/static/site.css") as context:
+        before = vendor.static_cache_key(context.request)
+        target = os.path.join(app.static_folder, "site.css")
+        stamp = os.stat(target).st_mtime_ns
+        os.utime(target, ns=(stamp, stamp + 1_000_000_000))
+        try:
+            assert vendor.static_cache_key(context.request) != before
+        finally:
+            os.utime(target, ns=(stamp, stamp))
+    with app.test_request_context("/static/vendor/leaflet/leaflet.js") as context:
+        assert vendor.static_cache_key(context.request).split("@")[1] != "0"
