@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 
@@ -55,3 +57,19 @@ def test_post2025_sources_list_the_parts(client):
         if r["code"] in ("04105", "04135", "04138"))
     assert "04135" in mai_son["note"] and "Cò Nòi" in mai_son["note"]
     assert mai_son["status"] == "illustrative"
+
+
+@pytest.mark.parametrize("url, target", [
+    ("/map?indicator=population&period=2019", "/map?indicator=population&period=2019&vintage=post2025"),
+    ("/progress?indicator=hh_grid_pct&vintage=post2025", "/progress?indicator=hh_grid_pct&vintage=pre2025"),
+    ("/communes/pre2025/04136", "/map?vintage=post2025"),
+    ("/compare?codes=04123,04132", "/compare?vintage=post2025"),
+    ("/split?indicators=population,households&period=2019",
+     "/split?indicators=population,households&period=2019&vintage=post2025"),
+])
+def test_every_era_banner_switches_to_the_other_era(client, url, target):
+    import html
+    page = client.get(url).get_data(as_text=True)
+    found = re.search(r'class="era-switch" href="([^"]+)"', page)
+    assert found and html.unescape(found.group(1)) == target
+    assert client.get(target).status_code == 200

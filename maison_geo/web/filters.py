@@ -8,6 +8,9 @@ from .locale import current_lang
 
 
 def register(app):
+    from .views import other_era_url
+    app.add_template_global(other_era_url, "other_era_url")
+
     @app.template_filter("number")
     def number(value, decimals=0):
         return formatting.number(_missing_as_none(value), current_lang(), decimals)

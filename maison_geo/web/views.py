@@ -56,3 +56,18 @@ def profile_url(vintage, code):
 def profile_url_pattern(vintage):
     """The profile URL with '{code}' in place of the code, for the map's click handler."""
     return url_for("pages.profile", vintage=vintage, code="CODE").replace("CODE", "{code}")
+
+
+# Pages whose units are named by code: a code means another place in the other era (04136 is Nà Bó
+# before 2025, Tà Hộc after), so the switch opens the era's starting page instead.
+ERA_START = {"pages.profile": "pages.map_page", "compare.compare": "compare.compare",
+             "plans.plan": "plans.plan", "plans.scenario": "plans.plan"}
+
+
+def other_era_url(vintage):
+    """The same view in the other era, for the era banner's switch."""
+    other = "post2025" if vintage == "pre2025" else "pre2025"
+    if request.endpoint in ERA_START or not request.endpoint:
+        return url_for(ERA_START.get(request.endpoint, "pages.map_page"), vintage=other)
+    args = {k: v for k, v in request.args.items() if k not in ("vintage", "codes", "format")}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, vintage=other)
