@@ -72,3 +72,10 @@ def test_a_map_of_many_units_starts_from_the_overview(client, monkeypatch):
     assert client.get("/static/vendor/topojson-client/topojson-client.min.js").status_code == 200
     few = client.get("/compare?vintage=post2025").get_data(as_text=True)
     assert "topojson-client" not in few  # 8 units: the plain geometry
+
+
+def test_a_box_with_no_unit_gives_empty_answers(client):
+    far = "bbox=0,0,1,1"
+    topology = client.get(f"/api/units?format=topojson&{far}&grid=0.01").get_json()
+    assert topology["objects"]["units"]["geometries"] == [] and topology["arcs"] == []
+    assert client.get(f"/api/units?{far}").get_json()["features"] == []
