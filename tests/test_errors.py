@@ -76,3 +76,11 @@ def test_an_edited_static_file_gets_a_new_cache_key(app, tmp_path, monkeypatch):
             os.utime(target, ns=(stamp, stamp))
     with app.test_request_context("/static/vendor/leaflet/leaflet.js") as context:
         assert vendor.static_cache_key(context.request).split("@")[1] != "0"
+
+
+def test_a_bad_parameter_is_named_in_the_ui_language(client):
+    page = client.get("/map?indicator=nope").get_data(as_text=True)
+    assert "Địa chỉ có một giá trị không dùng được: indicator = nope." in page
+    english = client.get("/map?indicator=nope&lang=en").get_data(as_text=True)
+    assert "The address has a value that cannot be used: indicator = nope." in english
+    assert "&lt;script&gt;" in client.get("/map?indicator=<script>").get_data(as_text=True)
