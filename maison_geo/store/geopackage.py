@@ -41,10 +41,12 @@ class GeoPackageStore(Store):
         return value
 
     def meta(self):
+        """Read on every request (store(), ETags, caches): kept until the file changes."""
         if not self.path.is_file():
             return {}
         try:
-            return {r["key"]: json.loads(r["value"]) for r in self._query("SELECT key, value FROM meta")}
+            return dict(self._cached(("meta",), lambda: {
+                r["key"]: json.loads(r["value"]) for r in self._query("SELECT key, value FROM meta")}))
         except sqlite3.DatabaseError:
             return {}
 
