@@ -180,7 +180,8 @@ def style_config(view):
             "tooltips": {code: view.tooltips[code] for code in valued if code in view.tooltips}}
 
 
-TOPOJSON_CLIENT = "/static/vendor/topojson-client/topojson-client.min.js"
+OVERVIEW_SCRIPTS = {"topojson_client": "/static/vendor/topojson-client/topojson-client.min.js",
+                    "quiet_units": "/static/quiet-units.js"}
 
 
 def build_map(view, sources, profile_url, labels, bounds, attribution,
@@ -192,7 +193,8 @@ def build_map(view, sources, profile_url, labels, bounds, attribution,
     overview = sources.get("overview")
     fmap = base_map(bounds, tiles, height, canvas=bool(overview))
     if overview:
-        fmap.get_root().header.add_child(JavascriptLink(TOPOJSON_CLIENT), name="topojson_client")
+        for name, url in OVERVIEW_SCRIPTS.items():
+            fmap.get_root().header.add_child(JavascriptLink(url), name=name)
     config = {
         "geojson": sources["geojson"], "outline": sources.get("outline"), "overview": overview,
         "attribution": attribution,

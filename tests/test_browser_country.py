@@ -5,6 +5,7 @@ import pytest
 
 from browser import CHROMIUM, CHROMIUM_ARGS, Server, Watch, wait_for_map, wait_until
 from maison_geo.build import build
+from maison_geo.maps import NO_DATA_COLOR
 from maison_geo.store import open_store
 
 pytestmark = pytest.mark.browser
@@ -47,6 +48,18 @@ def _hover_centre(page, code):
                             "document.querySelector('.unit-tooltip').textContent", timeout=10)
 
 
+def _canvas_pixel(page, lat, lon):
+    """The colour the map's canvas holds at a place (what the units drawn there filled it with)."""
+    return page.evaluate("""([lat, lon]) => {
+        const map = window.maisonMap.map, canvas = map.getPanes().overlayPane.querySelector("canvas");
+        const box = canvas.getBoundingClientRect(), frame = map.getContainer().getBoundingClientRect();
+        const pt = map.latLngToContainerPoint([lat, lon]);
+        const x = (frame.left + pt.x - box.left) * canvas.width / box.width;
+        const y = (frame.top + pt.y - box.top) * canvas.height / box.height;
+        return Array.from(canvas.getContext("2d").getImageData(Math.round(x), Math.round(y), 1, 1).data);
+    }""", [lat, lon])
+
+
 def test_country_overview_then_detail(page, country):
     page.goto(f"{country}/map?indicator=population&period=2019")
     wait_for_map(page, timeout=90)
@@ -69,6 +82,9 @@ def test_country_overview_hover_names_a_unit_without_data(page, country):
     """Units without a value are drawn as a few shared paths; hovering still finds the one under the mouse."""
     page.goto(f"{country}/map?indicator=population&period=2019")
     wait_for_map(page, timeout=90)
+    grey = int(NO_DATA_COLOR[1:3], 16)
+    *colour, alpha = _canvas_pixel(page, 12.9, 107.6)  # inside a large commune of Gia Lai, no value
+    assert all(abs(c - grey) <= 6 for c in colour) and 150 < alpha < 210, (colour, alpha)
     lat, lon = 12.7, 108.05  # Đắk Lắk: large communes, none with a value
     point = page.evaluate("""([lat, lon]) => {
         const map = window.maisonMap.map, pt = map.latLngToContainerPoint([lat, lon]);

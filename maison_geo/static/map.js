@@ -51,36 +51,6 @@
     return box;
   }
 
-  var QUIET_CHUNK = 40;
-
-  function boxOf(geometry) {
-    var west = Infinity, south = Infinity, east = -Infinity, north = -Infinity;
-    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-    polygons.forEach(function (rings) {
-      rings[0].forEach(function (p) {
-        west = Math.min(west, p[0]); south = Math.min(south, p[1]);
-        east = Math.max(east, p[0]); north = Math.max(north, p[1]);
-      });
-    });
-    return [west, south, east, north];
-  }
-
-  function contains(geometry, x, y) {
-    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-    return polygons.some(function (rings) {
-      var inside = false;  // even-odd over every ring: holes count as outside
-      rings.forEach(function (ring) {
-        for (var i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
-          var a = ring[i], b = ring[j];
-          if ((a[1] > y) !== (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) {
-            inside = !inside;
-          }
-        }
-      });
-      return inside;
-    });
-  }
-
   /* Compare page: the map and the form's checkboxes tick the same communes. */
   function bindPicker(state, config) {
     function checkboxOf(code) {
@@ -206,77 +176,55 @@
       if (!map.hasLayer(entry.group || entry.layer)) { (entry.group || entry.layer).addTo(map); }
     }
 
-    /* The overview: units with a value as layers of their own; the thousands without one as a single
-       path (one fill, one stroke), hovered and clicked through a point-in-polygon lookup. */
-    function overviewLayer(data) {
+    /* The overview: units with a value (and a located unit) as layers of their own; the thousands
+       without one as a single canvas layer (quiet-units.js), hovered and clicked through its lookup. */
+    function overviewLayer(topology) {
       var valued = [], quiet = [];
-      data.features.forEach(function (f) {
-        (config.classOf[f.properties.code] === undefined ? quiet : valued).push(f);
+      topology.objects.units.geometries.forEach(function (g) {
+        var code = g.properties.code;
+        (config.classOf[code] === undefined && code !== config.locator ? quiet : valued).push(g);
       });
-      var entry = unitLayer({ type: "FeatureCollection", features: valued });
-      entry.group = L.featureGroup([entry.layer, quietLayer(quiet)]);
-      entry.count = data.features.length;
+      var entry = unitLayer(topojson.feature(topology, { type: "GeometryCollection", geometries: valued }));
+      entry.group = L.featureGroup([entry.layer, quietLayer(topology, quiet)]);
+      entry.count = valued.length + quiet.length;
       return entry;
     }
 
-    function quietLayer(features) {
-      var index = features.map(function (f) { return { feature: f, box: boxOf(f.geometry) }; });
-      // Units in code order lie close together (codes run by province and district): small paths of
-      // neighbours rasterise fast; one path of every unit would be slow to fill.
-      var paths = [];
-      for (var start = 0; start < features.length; start += QUIET_CHUNK) {
-        var parts = [];
-        features.slice(start, start + QUIET_CHUNK).forEach(function (f) {
-          var polygons = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
-          polygons.forEach(function (rings) { parts.push(L.GeoJSON.coordsToLatLngs(rings, 1)); });
-        });
-        paths.push(L.polygon(parts, baseStyle(config, { properties: {} })));
-      }
-      var layer = L.featureGroup(paths);
+    function quietLayer(topology, geometries) {
+      var layer = window.maisonQuietUnits(map, topology, geometries, baseStyle(config, { properties: {} }));
       var marked = null;
       var tip = L.tooltip({ sticky: true, className: "unit-tooltip" });
-      function found(event) {
-        var x = event.latlng.lng, y = event.latlng.lat;
-        for (var i = 0; i < index.length; i += 1) {
-          var b = index[i].box;
-          if (x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] && contains(index[i].feature.geometry, x, y)) {
-            return index[i].feature;
-          }
-        }
-        return null;
-      }
       function unmark() {
         if (marked) { map.removeLayer(marked.outline); marked = null; }
         map.closeTooltip(tip);
       }
       layer.on("mousemove", function (event) {
-        var feature = found(event);
-        if (!feature) { unmark(); return; }
-        if (!marked || marked.feature !== feature) {
+        var unit = layer.unit;
+        if (unit < 0) { unmark(); return; }
+        if (!marked || marked.unit !== unit) {
           unmark();
-          marked = { feature: feature, outline: L.geoJSON(feature, { interactive: false,
-            style: { weight: 3.5, color: "#111111", fill: false } }).addTo(map) };
+          marked = { unit: unit, outline: L.polygon(layer.latLngsOf(unit), { interactive: false,
+            weight: 3.5, color: "#111111", fill: false }).addTo(map) };
         }
-        tip.setContent(noDataTooltip(config, feature)).setLatLng(event.latlng);
+        tip.setContent(noDataTooltip(config, { properties: layer.propertiesOf(unit) })).setLatLng(event.latlng);
         if (!map.hasLayer(tip)) { map.openTooltip(tip); }
       });
       layer.on("mouseout", unmark);
       if (config.profile) {
         layer.on("click", function (event) {
-          var feature = found(event);
-          if (feature) {
-            window.location.href = config.profile.replace("{code}", encodeURIComponent(feature.properties.code));
+          if (layer.unit >= 0) {
+            var code = layer.propertiesOf(layer.unit).code;
+            window.location.href = config.profile.replace("{code}", encodeURIComponent(code));
           }
         });
       }
       return layer;
     }
 
-
     var units = config.overview
       ? getJSON(config.overview).then(function (topology) {
         config.overviewGrid = topology.transform.scale[0];
-        return topojson.feature(topology, topology.objects.units);
+        return topology;
       })
       : getJSON(config.geojson);
     Promise.all([units, config.outline ? getJSON(config.outline) : null])
