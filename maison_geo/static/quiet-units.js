@@ -4,7 +4,7 @@
    clicked through a point-in-polygon test; `unit` is the index of the unit last found under the mouse. */
 (function () {
   "use strict";
-  var BATCH = 300;  // units per fill: neighbours in code order, so each fill covers a small area
+  var BATCH = 50;  // units per fill, neighbours in code order: 300 took twice as long to draw, all in one 0.8 s more
   var RAD = Math.PI / 180, MAX_LAT = 85.0511287798;
 
   // Web Mercator (Leaflet's and folium's default CRS) on a world 1 wide, y growing southwards
