@@ -70,8 +70,10 @@ def test_a_map_of_many_units_starts_from_the_overview(client, monkeypatch):
     assert "/static/vendor/topojson-client/topojson-client.min.js" in html
     assert 'rel="preload" href="/api/units?vintage=pre2025&amp;format=topojson"' in html
     assert client.get("/static/vendor/topojson-client/topojson-client.min.js").status_code == 200
+    assert '<script src="/static/quiet-units.js"></script>' in html
+    assert b"maisonQuietUnits" in client.get("/static/quiet-units.js").data
     few = client.get("/compare?vintage=post2025").get_data(as_text=True)
-    assert "topojson-client" not in few  # 8 units: the plain geometry
+    assert "topojson-client" not in few and "quiet-units" not in few  # 8 units: the plain geometry
 
 
 def test_a_box_with_no_unit_gives_empty_answers(client):
