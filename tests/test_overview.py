@@ -4,7 +4,7 @@ import json
 import geopandas as gpd
 import numpy as np
 import pytest
-from shapely.geometry import box
+from shapely.geometry import box, shape
 
 from maison_geo.overview import decode_ring, grid_for, overview_topology
 
@@ -81,3 +81,20 @@ def test_a_box_with_no_unit_gives_empty_answers(client):
     topology = client.get(f"/api/units?format=topojson&{far}&grid=0.01").get_json()
     assert topology["objects"]["units"]["geometries"] == [] and topology["arcs"] == []
     assert client.get(f"/api/units?{far}").get_json()["features"] == []
+
+
+def test_a_locator_among_many_units_shows_the_units_neighbourhood(client, monkeypatch):
+    from maison_geo.web import geo
+    from test_maps import _map_config
+    district = _map_config(client.get("/communes/pre2025/04132").get_data(as_text=True))
+    assert "bbox=" not in district["geojson"] and district["locator"] == "04132"
+    monkeypatch.setattr(geo, "LABEL_LIMIT", 5)
+    config = _map_config(client.get("/communes/pre2025/04132").get_data(as_text=True))
+    assert "bbox=" in config["geojson"] and config["overview"] is None and config["outline"] is None
+    west, south, east, north = (float(b) for b in config["geojson"].split("bbox=")[1].split("&")[0].split(","))
+    unit = next(f for f in client.get("/api/units?vintage=pre2025").get_json()["features"]
+                if f["properties"]["code"] == "04132")
+    left, bottom, right, top = shape(unit["geometry"]).bounds
+    assert west < left and right < east and south < bottom and top < north
+    codes = [f["properties"]["code"] for f in client.get(config["geojson"]).get_json()["features"]]
+    assert "04132" in codes

@@ -11,6 +11,7 @@ _cache = {}
 _lock = threading.Lock()
 LABEL_LIMIT = 300  # above this many units, names would only clutter the map and an outline adds nothing
 OVERVIEW_LIMIT = 1000  # above this many units a map starts from the overview, with detail on zooming in
+LOCATOR_PAD = 0.1  # degrees (~11 km) at least around a unit on its locator map among many units
 MAP_PROPERTIES = ("code", "name", "unit_type")  # all a map needs: styles and tooltips come with the page
 
 
@@ -71,6 +72,20 @@ def map_sources(vintage):
     return {"geojson": url_for("api.units", vintage=vintage, properties=",".join(MAP_PROPERTIES)),
             "outline": url_for("api.outline", vintage=vintage) if count <= LABEL_LIMIT else None,
             "overview": url_for("api.units", vintage=vintage, format="topojson") if count > OVERVIEW_LIMIT else None}
+
+
+def locator_view(vintage, code):
+    """(sources, bounds) of a profile's small locator map: the whole scope where it is small enough
+    to read (the district); among hundreds of units, only the unit's neighbourhood, fetched by box."""
+    if unit_count(vintage) <= LABEL_LIMIT:
+        return map_sources(vintage), bounds(vintage)
+    frame = store().units(vintage)
+    west, south, east, north = (float(b) for b in frame[frame.code == code].total_bounds)
+    pad = max(LOCATOR_PAD, 1.5 * (east - west), 1.5 * (north - south))
+    box = [max(west - pad, -180), max(south - pad, -90), min(east + pad, 180), min(north + pad, 90)]
+    url = url_for("api.units", vintage=vintage, properties=",".join(MAP_PROPERTIES),
+                  bbox=",".join(f"{b:.4f}" for b in box))
+    return {"geojson": url, "outline": None, "overview": None}, box
 
 
 def outline_payload(vintage):

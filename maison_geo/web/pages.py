@@ -140,10 +140,9 @@ def profile(vintage, code):
         flat = [{**r, "code": unit.code, "name": unit.full_name, "vintage": vintage} for r in rows]
         return download(to_csv(flat, PROFILE_COLUMNS), f"maison_profile_{unit.code}_{vintage}.csv",
                         "text/csv; charset=utf-8")
-    fmap = maps.build_map(None, geo.map_sources(vintage),
-                          profile_url_pattern(vintage),
-                          [], geo.bounds(vintage), [], _tiles(), height="260px", locator_code=code,
-                          _=gettext)
+    sources, bounds = geo.locator_view(vintage, code)
+    fmap = maps.build_map(None, sources, profile_url_pattern(vintage), [], bounds, [], _tiles(),
+                          height="260px", locator_code=code, _=gettext)
     return render_template("profile.html", unit=unit, rows=rows, vintage=vintage,
                            facts=_facts(vintage, code), parts=maps.render_parts(fmap),
                            reform_date=REFORM_DATE, lang=current_lang())
