@@ -104,3 +104,12 @@ def test_country_overview_hover_names_a_unit_without_data(page, country):
     with page.expect_navigation():
         page.mouse.click(*point)
     assert "/communes/pre2025/" in page.url
+
+
+def test_country_profile_locator_shows_the_neighbourhood(page, country):
+    page.goto(f"{country}/communes/pre2025/VNM.35.4.8_1")
+    wait_for_map(page, timeout=60)
+    drawn, located = page.evaluate("[window.maisonMap.drawn, Object.keys(window.maisonMap.byCode)]")
+    assert "VNM.35.4.8_1" in located and 1 < drawn < 300, drawn
+    zoom = page.evaluate("window.maisonMap.map.getZoom()")
+    assert zoom >= 9, zoom  # a district's worth of communes, not the whole country
