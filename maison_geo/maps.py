@@ -201,6 +201,7 @@ def build_map(view, sources, profile_url, labels, bounds, attribution,
         **style_config(view), "profile": profile_url, "labels": labels, "noData": NO_DATA_COLOR,
         "noDataText": _("No data"), "unitTypes": {t: _(t) for t in UNIT_TYPES},
         "locator": locator_code, "picked": picked, "pickText": _("Click to choose or drop"),
+        "moreHere": _("%(n)s more units share this spot at this zoom: zoom in to tell them apart") % {"n": "{n}"},
         "banner": _("Illustrative figures") if view and view.table.illustrative else None,
     }
     first = overview or sources["geojson"]

@@ -1,5 +1,6 @@
 """All of Vietnam (11,163 units) in real headless Chromium: the overview first, detail on zooming in."""
 import os
+import re
 
 import pytest
 
@@ -113,3 +114,37 @@ def test_country_profile_locator_shows_the_neighbourhood(page, country):
     assert "VNM.35.4.8_1" in located and 1 < drawn < 300, drawn
     zoom = page.evaluate("window.maisonMap.map.getZoom()")
     assert zoom >= 9, zoom  # a district's worth of communes, not the whole country
+
+
+def _crowded_cell(topology):
+    """The centre (lat, lon) of the overview's grid cell kept by the most tiny units, and their names."""
+    cells = {}
+    for geometry in topology["objects"]["units"]["geometries"]:
+        arc = topology["arcs"][geometry["arcs"][0][0]] if geometry["type"] == "Polygon" else None
+        if arc and len(arc) == 5 and arc[1:] == [[1, 0], [0, 1], [-1, 0], [0, -1]]:
+            cells.setdefault(tuple(arc[0]), []).append(geometry["properties"]["name"])
+    (column, row), names = max(cells.items(), key=lambda item: len(item[1]))
+    scale, shift = topology["transform"]["scale"], topology["transform"]["translate"]
+    return (shift[1] + (row + 0.5) * scale[1], shift[0] + (column + 0.5) * scale[0]), names
+
+
+def test_country_overview_hover_says_when_units_share_a_spot(page, country):
+    """Tiny wards snapped to one cell of the overview: the tooltip names one and says how many more."""
+    (lat, lon), names = _crowded_cell(page.request.get(f"{country}/api/units?format=topojson").json())
+    assert len(names) > 2
+    page.goto(f"{country}/map?indicator=population&period=2019")
+    wait_for_map(page, timeout=90)
+    point = page.evaluate("""([lat, lon]) => {
+        const map = window.maisonMap.map, pt = map.latLngToContainerPoint([lat, lon]);
+        const box = map.getContainer().getBoundingClientRect();
+        return [box.left + pt.x, box.top + pt.y];
+    }""", [lat, lon])
+    page.mouse.move(5, 5)
+    page.mouse.move(*point, steps=4)
+    page.wait_for_timeout(300)  # Leaflet's canvas throttles mouse moves: move once more after it
+    page.mouse.move(point[0], point[1] + 0.5)
+    text = wait_until(page, "document.querySelector('.unit-tooltip') && "
+                            "document.querySelector('.unit-tooltip').textContent", timeout=10)
+    more = re.search(r"Còn (\d+) đơn vị khác", text)
+    assert more and int(more.group(1)) >= len(names) - 1, text
+    assert any(name in text for name in names), (text, names)

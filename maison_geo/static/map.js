@@ -206,7 +206,14 @@
           marked = { unit: unit, outline: L.polygon(layer.latLngsOf(unit), { interactive: false,
             weight: 3.5, color: "#111111", fill: false }).addTo(map) };
         }
-        tip.setContent(noDataTooltip(config, { properties: layer.propertiesOf(unit) })).setLatLng(event.latlng);
+        var box = noDataTooltip(config, { properties: layer.propertiesOf(unit) });
+        if (layer.alsoHere) {
+          var more = document.createElement("small");
+          more.textContent = config.moreHere.replace("{n}", layer.alsoHere);
+          box.appendChild(document.createElement("br"));
+          box.appendChild(more);
+        }
+        tip.setContent(box).setLatLng(event.latlng);
         if (!map.hasLayer(tip)) { map.openTooltip(tip); }
       });
       layer.on("mouseout", unmark);

@@ -150,18 +150,20 @@
         }
       },
 
+      /* Sets `unit` (or -1) and `alsoHere`: how many more units cover the point, as tiny neighbours
+         snapped to the same grid cell of the overview do. */
       _containsPoint: function (point) {
         var units = this._units, box = units.box;
         var x = (point.x + this._origin.x) / this._scale, y = (point.y + this._origin.y) / this._scale;
+        this.unit = -1;
+        this.alsoHere = 0;
         for (var u = 0; u < units.count; u += 1) {
           if (x >= box[4 * u] && x <= box[4 * u + 2] && y >= box[4 * u + 1] && y <= box[4 * u + 3] &&
               contains(units, u, x, y)) {
-            this.unit = u;
-            return true;
+            if (this.unit < 0) { this.unit = u; } else { this.alsoHere += 1; }
           }
         }
-        this.unit = -1;
-        return false;
+        return this.unit >= 0;
       },
 
       /* The rings of one unit as LatLngs (for an outline of the hovered unit). */
