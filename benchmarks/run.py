@@ -139,11 +139,13 @@ def http_get(url):
 
 
 def map_fetches(page_url):
-    """The geometry and outline URLs the map page's script fetches (outline None when it has none)."""
+    """The geometry and outline URLs the map page's script fetches first (outline None when it has
+    none): the overview where there is one. Asking for them here also fills the server's caches, so
+    no draw below pays for computing them."""
     with urllib.request.urlopen(page_url, timeout=300) as response:
         html = response.read().decode("utf-8")
     config = json.loads(re.search(r"maisonChoropleth\([^,]+, (\{.*\})\);", html).group(1))
-    return config["geojson"], config["outline"]
+    return config["overview"] or config["geojson"], config["outline"]
 
 
 # ---------------------------------------------------------------- explore()
@@ -305,9 +307,7 @@ def load(browser, url, expected, mode, timeout):
 
 
 def loads(browser, url, expected, mode, runs, timeout):
-    """`runs` first loads; bytes of the first, median draw time (None if any timed out). A load before
-    them is discarded: the first page a fresh browser opens pays for starting its own processes."""
-    load(browser, url, expected, mode, timeout)
+    """`runs` first loads; bytes of the first, median draw time (None if any timed out)."""
     results = []
     for _ in range(runs):
         results.append(load(browser, url, expected, mode, timeout))
