@@ -36,9 +36,7 @@ def units_payload(vintage, full=False, attribution=None, extra=None, properties=
     """properties: the columns to keep (default all but the name variants); bbox: only the units that
     reach into (west, south, east, north), computed afresh (a zoomed-in map asks for many boxes)."""
     def make():
-        frame = store().units(vintage, simplified=not full)
-        if bbox:
-            frame = frame.cx[bbox[0]:bbox[2], bbox[1]:bbox[3]]
+        frame = _units_in(vintage, bbox, simplified=not full)
         kept = list(properties) if properties else [c for c in frame.columns if c not in ("geometry", "name_variants")]
         collection = json.loads(frame[kept + ["geometry"]].to_json(drop_id=True))
         collection.update(extra or {})
@@ -52,13 +50,20 @@ def overview_payload(vintage, attribution=None, bbox=None, grid=None):
     fit to their extent (cached); with bbox and grid, those reaching into the box on that grid."""
     def make():
         from ..overview import overview_topology
-        frame = store().units(vintage)
-        if bbox:
-            frame = frame.cx[bbox[0]:bbox[2], bbox[1]:bbox[3]]
-        topology = overview_topology(frame, MAP_PROPERTIES, grid)
+        topology = overview_topology(_units_in(vintage, bbox), MAP_PROPERTIES, grid)
         topology.update({"vintage": vintage, "attribution": attribution or []})
         return _encode(topology)
     return make() if bbox or grid else _memo(("overview", vintage), make)
+
+
+def _units_in(vintage, bbox=None, simplified=True):
+    """The units of an era, only those reaching into bbox (west, south, east, north) when given."""
+    frame = store().units(vintage, simplified=simplified)
+    return frame.cx[bbox[0]:bbox[2], bbox[1]:bbox[3]] if bbox else frame
+
+
+def _lean_units_url(vintage, **args):
+    return url_for("api.units", vintage=vintage, properties=",".join(MAP_PROPERTIES), **args)
 
 
 def unit_properties(vintage):
@@ -69,7 +74,7 @@ def map_sources(vintage):
     """The URLs a map fetches: lean unit geometry (for many units: an overview first, the geometry of
     the part in view once zoomed in), and the outline where there are few enough units."""
     count = unit_count(vintage)
-    return {"geojson": url_for("api.units", vintage=vintage, properties=",".join(MAP_PROPERTIES)),
+    return {"geojson": _lean_units_url(vintage),
             "outline": url_for("api.outline", vintage=vintage) if count <= LABEL_LIMIT else None,
             "overview": url_for("api.units", vintage=vintage, format="topojson") if count > OVERVIEW_LIMIT else None}
 
@@ -83,8 +88,7 @@ def locator_view(vintage, code):
     west, south, east, north = (float(b) for b in frame[frame.code == code].total_bounds)
     pad = max(LOCATOR_PAD, 1.5 * (east - west), 1.5 * (north - south))
     box = [max(west - pad, -180), max(south - pad, -90), min(east + pad, 180), min(north + pad, 90)]
-    url = url_for("api.units", vintage=vintage, properties=",".join(MAP_PROPERTIES),
-                  bbox=",".join(f"{b:.4f}" for b in box))
+    url = _lean_units_url(vintage, bbox=",".join(f"{b:.4f}" for b in box))
     return {"geojson": url, "outline": None, "overview": None}, box
 
 
