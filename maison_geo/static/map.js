@@ -11,6 +11,12 @@
 
   function isPicker(config) { return Array.isArray(config.picked); }
 
+  function isLocator(config) { return config.locator !== null && config.locator !== undefined; }
+
+  function openProfile(config, code) {
+    window.location.href = config.profile.replace("{code}", encodeURIComponent(code));
+  }
+
   function baseStyle(config, feature) {
     var code = feature.properties.code;
     var band = config.classOf[code];
@@ -19,7 +25,7 @@
       return { color: "#5b6770", weight: on ? 2.2 : 0.8, fillColor: on ? "#d95f0e" : "#e7e3da",
                fillOpacity: on ? 0.85 : 0.8 };
     }
-    if (config.locator !== null && config.locator !== undefined) {
+    if (isLocator(config)) {
       var here = code === config.locator;
       return { color: "#5b6770", weight: here ? 2 : 0.8, fillColor: here ? "#d95f0e" : "#e7e3da",
                fillOpacity: here ? 0.9 : 0.8 };
@@ -76,7 +82,7 @@
      zoomed in; then, per view, the units in and around it on a grid as fine as the new zoom needs. */
   function followZoom(map, config, state, overview, unitLayer, show) {
     var fitZoom = map.getZoom();
-    var fitGrid = config.overviewGrid;
+    var fitGrid = overview.grid;
     var asked = 0;
     var covered = null;
     function update() {
@@ -142,7 +148,7 @@
         onEachFeature: function (feature, sub) { byCode[feature.properties.code] = sub; }
       });
       // one tooltip and one set of handlers for the whole layer: 11,163 units need no 44,000 bindings
-      if (config.locator === null || config.locator === undefined) {
+      if (!isLocator(config)) {
         layer.bindTooltip(function (sub) {
           var code = sub.feature.properties.code;
           return config.tooltips[code] || noDataTooltip(config, sub.feature);
@@ -161,9 +167,7 @@
       if (isPicker(config)) {
         layer.on("click", function (event) { state.pick(codeOf(event)); });
       } else if (config.profile) {
-        layer.on("click", function (event) {
-          window.location.href = config.profile.replace("{code}", encodeURIComponent(codeOf(event)));
-        });
+        layer.on("click", function (event) { openProfile(config, codeOf(event)); });
       }
       return { layer: layer, byCode: byCode, count: data.features.length };
     }
@@ -176,17 +180,18 @@
       if (!map.hasLayer(entry.group || entry.layer)) { (entry.group || entry.layer).addTo(map); }
     }
 
-    /* The overview: units with a value (and a located unit) as layers of their own; the thousands
-       without one as a single canvas layer (quiet-units.js), hovered and clicked through its lookup. */
+    /* The overview: units with a value as layers of their own; the thousands without one as a single
+       canvas layer (quiet-units.js), hovered and clicked through its lookup. (A locator never starts
+       from the overview: among many units it shows only the unit's neighbourhood.) */
     function overviewLayer(topology) {
       var valued = [], quiet = [];
       topology.objects.units.geometries.forEach(function (g) {
-        var code = g.properties.code;
-        (config.classOf[code] === undefined && code !== config.locator ? quiet : valued).push(g);
+        (config.classOf[g.properties.code] === undefined ? quiet : valued).push(g);
       });
       var entry = unitLayer(topojson.feature(topology, { type: "GeometryCollection", geometries: valued }));
       entry.group = L.featureGroup([entry.layer, quietLayer(topology, quiet)]);
       entry.count = valued.length + quiet.length;
+      entry.grid = topology.transform.scale[0];
       return entry;
     }
 
@@ -218,22 +223,14 @@
       });
       layer.on("mouseout", unmark);
       if (config.profile) {
-        layer.on("click", function (event) {
-          if (layer.unit >= 0) {
-            var code = layer.propertiesOf(layer.unit).code;
-            window.location.href = config.profile.replace("{code}", encodeURIComponent(code));
-          }
+        layer.on("click", function () {
+          if (layer.unit >= 0) { openProfile(config, layer.propertiesOf(layer.unit).code); }
         });
       }
       return layer;
     }
 
-    var units = config.overview
-      ? getJSON(config.overview).then(function (topology) {
-        config.overviewGrid = topology.transform.scale[0];
-        return topology;
-      })
-      : getJSON(config.geojson);
+    var units = getJSON(config.overview || config.geojson);
     Promise.all([units, config.outline ? getJSON(config.outline) : null])
       .then(function (data) {
         var first = config.overview ? overviewLayer(data[0]) : unitLayer(data[0]);
