@@ -37,16 +37,37 @@ def page(country):
         browser.close()
 
 
-def _hover_centre(page, code):
-    point = page.evaluate("""code => {
-        const state = window.maisonMap, map = state.map;
-        const pt = map.latLngToContainerPoint(state.byCode[code].getBounds().getCenter());
+TOOLTIP_TEXT = "document.querySelector('.unit-tooltip') && document.querySelector('.unit-tooltip').textContent"
+
+
+def _screen_point(page, lat, lon):
+    """Where a place is on the page, for the mouse."""
+    return page.evaluate("""([lat, lon]) => {
+        const map = window.maisonMap.map, pt = map.latLngToContainerPoint([lat, lon]);
         const box = map.getContainer().getBoundingClientRect();
         return [box.left + pt.x, box.top + pt.y];
+    }""", [lat, lon])
+
+
+def _hover_centre(page, code):
+    lat, lon = page.evaluate("""code => {
+        const centre = window.maisonMap.byCode[code].getBounds().getCenter();
+        return [centre.lat, centre.lng];
     }""", code)
-    page.mouse.move(*point)
-    return wait_until(page, "document.querySelector('.unit-tooltip') && "
-                            "document.querySelector('.unit-tooltip').textContent", timeout=10)
+    page.mouse.move(*_screen_point(page, lat, lon))
+    return wait_until(page, TOOLTIP_TEXT, timeout=10)
+
+
+def _hover_canvas_at(page, point):
+    """The tooltip's text once the mouse has come to point from outside the map. Leaflet's canvas
+    throttles mouse moves: a last small move after a pause makes sure one lands there."""
+    page.mouse.move(5, 5)
+    page.mouse.move(*point, steps=4)
+    page.wait_for_timeout(300)
+    page.mouse.move(point[0], point[1] + 0.5)
+    wait_until(page, TOOLTIP_TEXT, timeout=10)
+    page.wait_for_timeout(300)
+    return page.evaluate(TOOLTIP_TEXT)
 
 
 def _canvas_pixel(page, lat, lon):
@@ -87,17 +108,8 @@ def test_country_overview_hover_names_a_unit_without_data(page, country):
     *colour, alpha = _canvas_pixel(page, 12.9, 107.6)  # inside a large commune of Gia Lai, no value
     assert all(abs(c - grey) <= 6 for c in colour) and 150 < alpha < 210, (colour, alpha)
     lat, lon = 12.7, 108.05  # Đắk Lắk: large communes, none with a value
-    point = page.evaluate("""([lat, lon]) => {
-        const map = window.maisonMap.map, pt = map.latLngToContainerPoint([lat, lon]);
-        const box = map.getContainer().getBoundingClientRect();
-        return [box.left + pt.x, box.top + pt.y];
-    }""", [lat, lon])
-    page.mouse.move(5, 5)
-    page.wait_for_timeout(100)
-    page.mouse.move(*point, steps=4)
-    wait_until(page, "document.querySelector('.unit-tooltip')", timeout=10)
-    page.wait_for_timeout(300)  # Leaflet's canvas throttles mouse moves: let the last one land
-    text = page.evaluate("document.querySelector('.unit-tooltip').textContent")
+    point = _screen_point(page, lat, lon)
+    text = _hover_canvas_at(page, point)
     near = page.request.get(f"{country}/api/units?properties=name&bbox={lon - 0.03},{lat - 0.03},"
                             f"{lon + 0.03},{lat + 0.03}").json()["features"]  # within two grid steps
     assert "Không có số liệu" in text
@@ -134,17 +146,7 @@ def test_country_overview_hover_says_when_units_share_a_spot(page, country):
     assert len(names) > 2
     page.goto(f"{country}/map?indicator=population&period=2019")
     wait_for_map(page, timeout=90)
-    point = page.evaluate("""([lat, lon]) => {
-        const map = window.maisonMap.map, pt = map.latLngToContainerPoint([lat, lon]);
-        const box = map.getContainer().getBoundingClientRect();
-        return [box.left + pt.x, box.top + pt.y];
-    }""", [lat, lon])
-    page.mouse.move(5, 5)
-    page.mouse.move(*point, steps=4)
-    page.wait_for_timeout(300)  # Leaflet's canvas throttles mouse moves: move once more after it
-    page.mouse.move(point[0], point[1] + 0.5)
-    text = wait_until(page, "document.querySelector('.unit-tooltip') && "
-                            "document.querySelector('.unit-tooltip').textContent", timeout=10)
+    text = _hover_canvas_at(page, _screen_point(page, lat, lon))
     more = re.search(r"Còn (\d+) đơn vị khác", text)
     assert more and int(more.group(1)) >= len(names) - 1, text
     assert any(name in text for name in names), (text, names)
