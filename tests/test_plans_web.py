@@ -160,7 +160,7 @@ def test_editor_changes_a_unit_cost(web):
     res = web.post("/plan/costs", data={"cost_grid": "30000000", "note_grid": "<i>quote</i>"})
     assert res.status_code == 302
     text = web.get("/plan?budget=1000000000").get_data(as_text=True)
-    assert "30.000.000" in text and "&lt;i&gt;quote&lt;/i&gt;" in text
+    assert "30 triệu đồng" in text and "&lt;i&gt;quote&lt;/i&gt;" in text
     body = web.post("/api/plans", json={"budget": 1e9}).get_json()
     grid = next(i for i in body["interventions"] if i["key"] == "grid")
     assert grid["unit_cost_vnd"] == 30000000 and grid["cost_edit"]["default"] == 25000000
@@ -193,7 +193,7 @@ def test_nav_link(web):
 def test_a_wrong_number_says_what_is_needed_not_an_empty_choice(web):
     body = web.post("/api/plans", json={"budget": "lots"}).get_json()
     assert body["param"] == "budget" and body["choices"] == []
-    assert "(none)" not in body["error"] and "a number is needed" in body["error"]
+    assert "(none)" not in body["error"] and "an amount is needed" in body["error"] and "50 tỷ" in body["error"]
 
 
 def test_editing_follows_the_account_role(store, tmp_path):

@@ -157,10 +157,10 @@ def _people(households, per_household):
     return None if households is None or per_household is None else households * per_household
 
 
-def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, index=None):
+def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi"):
     """The plan for a request dict (see parse_request). cost_overrides: the editors' stored costs."""
     base = with_costs(interventions or load_interventions(), cost_overrides)
-    req = parse_request(data, lambda v: [u.code for u in store.unit_records(v)], base)
+    req = parse_request(data, lambda v: [u.code for u in store.unit_records(v)], base, lang)
     chosen = [i for i in base if i.key in req.interventions]
     if req.unit_costs:
         chosen = with_costs(chosen, {k: {"unit_cost_vnd": v, "by": "this request", "at": None,

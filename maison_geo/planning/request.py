@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..errors import InvalidChoice
+from ..money import MoneyError, parse_money
 from ..units import check_vintage
 from .common import (CRITERIA, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, MAX_BUDGET, MAX_TIME_LIMIT, OBJECTIVES,
                      PLAN_YEARS, RANKINGS, _num, _number)
@@ -34,13 +35,24 @@ class PlanRequest:
                 "time_limit": self.time_limit}
 
 
-def _amount(value, param):
-    amount = _number(value, param)
+def _amount(value, param, lang="vi"):
+    """VND from a number or from text as people type it ('50 tỷ', '2,5 tỷ', '50.000.000.000')."""
+    amount = _money(value, param, lang) if isinstance(value, str) and value.strip() else _number(value, param)
     if amount < 0:
         raise InvalidChoice(param, value, [], "a budget cannot be negative")
     if amount > MAX_BUDGET:
         raise InvalidChoice(param, value, [], f"at most {MAX_BUDGET:.0e} VND")
     return amount
+
+
+def _money(text, param, lang):
+    try:
+        return parse_money(text, lang)
+    except MoneyError as error:
+        try:
+            return _number(text, param)  # '5e9' and other plain numbers
+        except InvalidChoice:
+            raise InvalidChoice(param, text, [], str(error)) from None
 
 
 def _shares(value, param, codes):
@@ -69,9 +81,10 @@ def _fraction(value, param):
     return share
 
 
-def parse_request(data, units_of, interventions):
+def parse_request(data, units_of, interventions, lang="vi"):
     """A PlanRequest from a JSON body (or the page's form, already made a dict). units_of(vintage)
-    gives the unit codes; every problem is an InvalidChoice (400) naming the parameter."""
+    gives the unit codes; lang is how typed amounts group digits ('1.500' is 1500 in Vietnamese, 1.5 in
+    English); every problem is an InvalidChoice (400) naming the parameter."""
     if not isinstance(data, dict):
         raise InvalidChoice("body", type(data).__name__, ["a JSON object"], "send a JSON object")
     vintage = check_vintage(data.get("vintage") or "pre2025")
@@ -88,10 +101,10 @@ def parse_request(data, units_of, interventions):
                 raise InvalidChoice("budget", year, PLAN_YEARS, "years are 2026–2030") from None
             if y not in PLAN_YEARS:
                 raise InvalidChoice("budget", year, PLAN_YEARS, "years are 2026–2030")
-            budgets[y] = _amount(amount, f"budget.{year}")
+            budgets[y] = _amount(amount, f"budget.{year}", lang)
         budgets = dict(sorted(budgets.items()))
     else:
-        budgets = {"total": _amount(raw, "budget")}
+        budgets = {"total": _amount(raw, "budget", lang)}
     keys = [i.key for i in interventions]
     chosen = data.get("interventions")
     if chosen in (None, "", []):

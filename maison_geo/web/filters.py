@@ -2,7 +2,7 @@
 from flask_babel import gettext
 from jinja2 import Undefined
 
-from .. import formatting
+from .. import formatting, money
 from .context import catalogue
 from .locale import current_lang
 
@@ -22,6 +22,21 @@ def register(app):
         return formatting.value_text(_missing_as_none(value), indicator, current_lang(),
                                      _missing_as_none(denominator),
                                      (gettext("Yes"), gettext("No")))
+
+    @app.template_filter("money")
+    def money_text(value, unit=True):
+        return money.money_text(_missing_as_none(value), current_lang(), unit)
+
+    @app.template_filter("millions")
+    def millions(value):
+        """VND in a table whose unit is triệu đồng: '2.500', '0,8'."""
+        value = _missing_as_none(value)
+        return money.millions_text(value, current_lang())
+
+    @app.template_filter("money_words")
+    def money_words(value):
+        value = _missing_as_none(value)
+        return "" if value is None else money.money_words(value, current_lang())
 
     @app.template_filter("unit_of")
     def unit_of(key):

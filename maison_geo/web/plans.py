@@ -131,7 +131,8 @@ def plan():
     if asked:
         try:
             data = request_from_args(args, [u.code for u in units])
-            result = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides()).to_dict(current_lang())
+            result = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides(),
+                               lang=current_lang()).to_dict(current_lang())
         except MaisonError as exc:
             if fmt != "html":
                 raise
@@ -270,7 +271,8 @@ def save_scenario():
     args = MultiDict(parse_qsl(query, keep_blank_values=True))
     vintage = check_vintage(args.get("vintage") or "pre2025")
     data = request_from_args(args, [u.code for u in _units(vintage)])
-    plan_ = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides())
+    plan_ = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides(),
+                      lang=current_lang())
     result = plan_.to_dict(current_lang())
     name = db().save(request.form.get("name"), {"query": query, "request": result["request"]}, result,
                      _user_name())
