@@ -14,20 +14,22 @@ No indicator has an official target with a source, so a gap is to full coverage 
 assumption, said in every row) unless the catalogue gives the percent indicator a target.
 
 Modules: common (choices, limits, PlanError), interventions, gaps (candidates and their score),
-solve (MILP and greedy), request (parse_request), plan (make_plan and Plan).
+solve (MILP and greedy), request (parse_request), plan (make_plan and Plan), frontier (optimal plans
+from no budget to every gap closed: what each extra tỷ buys).
 """
 from .common import (CRITERIA, DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, MAX_BUDGET,
                      MAX_TIME_LIMIT, OBJECTIVES, PLAN_YEARS, PLANNING_ASSUMPTION, RANKINGS, PlanError)
+from .frontier import frontier
 from .gaps import (POVERTY_FACTS, REMOTENESS_FACT, REMOTENESS_SCALE, Candidate, candidates, data_periods,
                    score)
 from .interventions import Intervention, check_cost, load_interventions, with_costs
-from .plan import ASSUMPTION_NOTICE, Plan, make_plan
+from .plan import ASSUMPTION_NOTICE, Plan, Setup, make_plan, setup
 from .request import PlanRequest, parse_request
 from .solve import Item, Solution, greedy, group_spend, solve_milp, spend
 
 __all__ = ["ASSUMPTION_NOTICE", "CRITERIA", "Candidate", "DEFAULT_MIP_GAP", "DEFAULT_TIME_LIMIT",
            "DEFAULT_WEIGHTS", "Intervention", "Item", "MAX_BUDGET", "MAX_TIME_LIMIT", "OBJECTIVES", "PLAN_YEARS",
            "PLANNING_ASSUMPTION", "POVERTY_FACTS", "Plan", "PlanError", "PlanRequest", "RANKINGS",
-           "REMOTENESS_FACT", "REMOTENESS_SCALE", "Solution", "candidates", "check_cost", "data_periods",
-           "greedy", "group_spend", "load_interventions", "make_plan", "parse_request", "score", "solve_milp",
+           "REMOTENESS_FACT", "REMOTENESS_SCALE", "Setup", "Solution", "candidates", "check_cost", "data_periods",
+           "frontier", "greedy", "group_spend", "load_interventions", "make_plan", "parse_request", "score", "setup", "solve_milp",
            "spend", "with_costs"]

@@ -157,8 +157,40 @@ def _people(households, per_household):
     return None if households is None or per_household is None else households * per_household
 
 
-def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi"):
-    """The plan for a request dict (see parse_request). cost_overrides: the editors' stored costs."""
+@dataclass
+class Setup:
+    """A checked request and what the solvers need: the candidates, the items and the years."""
+    request: PlanRequest
+    interventions: list
+    candidates: list
+    funded: list
+    items: list
+    years: list
+    period: int
+    periods: list
+    units: list
+
+    @property
+    def closing(self):
+        """{code: VND} to close every gap of each unit."""
+        out = {}
+        for c in self.funded:
+            out[c.unit.code] = out.get(c.unit.code, 0.0) + c.cost_to_close
+        return out
+
+    def spend_bounds(self, budget):
+        """(min_spend, max_spend) per unit for a total budget: the shares are fractions of it."""
+        closing = self.closing
+        # a minimum never asks for more than closing the commune's gaps costs
+        min_spend = {code: amount for code, share in self.request.min_share.items()
+                     if (amount := min(share * budget, closing.get(code, 0.0))) > 0}
+        max_spend = {code: share * budget for code, share in self.request.max_share.items()}
+        return min_spend, max_spend
+
+
+def setup(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi"):
+    """Check a request dict (see parse_request) and build the solvers' items. cost_overrides: the
+    editors' stored costs."""
     base = with_costs(interventions or load_interventions(), cost_overrides)
     req = parse_request(data, lambda v: [u.code for u in store.unit_records(v)], base, lang)
     chosen = [i for i in base if i.key in req.interventions]
@@ -187,18 +219,15 @@ def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, i
     weighted = req.objective == "weighted"
     items = [Item(c.unit_cost, c.beneficiaries_per_unit * ((1.0 + c.need) if weighted else 1.0), c.gap,
                   c.unit.code) for c in funded]
-    years = list(req.budgets)
+    return Setup(req, chosen, cands, funded, items, list(req.budgets), period, periods, list(index.units))
+
+
+def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi"):
+    """The plan for a request dict (see parse_request). cost_overrides: the editors' stored costs."""
+    prepared = setup(store, catalogue, data, interventions, cost_overrides, index, lang)
+    req, items, years = prepared.request, prepared.items, prepared.years
     budgets = [req.budgets[y] for y in years]
-    closing = {}
-    for c in funded:
-        closing[c.unit.code] = closing.get(c.unit.code, 0.0) + c.cost_to_close
-    min_spend = {}
-    for code, share in req.min_share.items():
-        # a minimum never asks for more than closing the commune's gaps costs
-        amount = min(share * req.budget, closing.get(code, 0.0))
-        if amount > 0:
-            min_spend[code] = amount
-    max_spend = {code: share * req.budget for code, share in req.max_share.items()}
+    min_spend, max_spend = prepared.spend_bounds(req.budget)
     milp_sol = solve_milp(items, budgets, min_spend, max_spend, req.time_limit)
     if milp_sol.status == "infeasible":
         raise PlanError("no plan meets every minimum share with whole units within the budget "
@@ -214,5 +243,5 @@ def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, i
         milp_sol = replace(milp_sol, units=[list(u) for u in greedy_sol.units], objective=greedy_sol.objective,
                            message="no MILP plan within the time limit; the greedy plan is shown in its place "
                                    f"({milp_sol.message})")
-    return Plan(req, chosen, cands, items, funded, years, milp_sol, greedy_sol, min_spend, max_spend,
-                period, periods, list(index.units))
+    return Plan(req, prepared.interventions, prepared.candidates, items, prepared.funded, years, milp_sol,
+                greedy_sol, min_spend, max_spend, prepared.period, prepared.periods, prepared.units)

@@ -9,7 +9,7 @@ from .. import maps
 from ..errors import InvalidChoice, MaisonError
 from ..figures import weakest
 from ..indicators import Indicator
-from ..planning import (CRITERIA, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS, check_cost,
+from ..planning import (CRITERIA, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS, check_cost, frontier,
                         load_interventions, make_plan, with_costs)
 from ..scenarios import PlanningDB
 from ..units import VINTAGES, check_vintage
@@ -71,6 +71,16 @@ def api_plans():
                             "send Content-Type: application/json with a JSON object")
     plan = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides())
     return jsonify(plan.to_dict(current_lang()))
+
+
+@bp.post("/api/plans/frontier")
+@csrf.exempt  # a computation: it changes nothing stored
+def api_frontier():
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidChoice("body", None, ["a JSON object"],
+                            "send Content-Type: application/json with a JSON object")
+    return jsonify(frontier(store(), catalogue(), data, load_interventions(), db().cost_overrides()))
 
 
 # ---- the page -----------------------------------------------------------------------------------
