@@ -2,6 +2,7 @@
 
 Tables:
   cost_overrides(key PRIMARY KEY, unit_cost_vnd, note, by, at)
+  weight_overrides(key PRIMARY KEY, benefit_weight, note, by, at)
   scenarios(name PRIMARY KEY, request JSON, result JSON, by, at)
 A scenario keeps both the request (to recompute with today's data and costs) and the result as it was
 saved (to reopen exactly what was seen).
@@ -18,6 +19,9 @@ MAX_NAME = 120
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cost_overrides (
   key TEXT PRIMARY KEY, unit_cost_vnd REAL NOT NULL, note TEXT NOT NULL DEFAULT '',
+  by TEXT, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS weight_overrides (
+  key TEXT PRIMARY KEY, benefit_weight REAL NOT NULL, note TEXT NOT NULL DEFAULT '',
   by TEXT, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS scenarios (
   name TEXT PRIMARY KEY, request TEXT NOT NULL, result TEXT NOT NULL, by TEXT, at TEXT NOT NULL);
@@ -70,6 +74,25 @@ class PlanningDB:
     def reset_cost(self, key):
         with self._connect() as con:
             con.execute("DELETE FROM cost_overrides WHERE key = ?", (key,))
+
+    # benefit weights
+    def weight_overrides(self):
+        if not self.path.exists():
+            return {}
+        with self._connect() as con:
+            rows = con.execute("SELECT key, benefit_weight, note, by, at FROM weight_overrides").fetchall()
+        return {k: {"benefit_weight": w, "note": n, "by": b, "at": a} for k, w, n, b, a in rows}
+
+    def set_weight(self, key, benefit_weight, note="", by=None):
+        with self._connect() as con:
+            con.execute("INSERT INTO weight_overrides (key, benefit_weight, note, by, at) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET benefit_weight=excluded.benefit_weight, "
+                        "note=excluded.note, by=excluded.by, at=excluded.at",
+                        (key, float(benefit_weight), note or "", by, _now()))
+
+    def reset_weight(self, key):
+        with self._connect() as con:
+            con.execute("DELETE FROM weight_overrides WHERE key = ?", (key,))
 
     # scenarios
     def save(self, name, request, result, by=None):

@@ -16,9 +16,12 @@ def test_points_run_from_nothing_to_every_gap_closed(curve):
     assert all(p["optimal"] and p["cost"] <= p["budget"] + 1e-6 for p in points)
 
 
-def test_more_money_never_buys_less(curve):
-    gains = [p["beneficiaries"] for p in curve["points"]]
+def test_more_money_never_buys_less(curve, store, catalogue):
+    gains = [p["objective"] for p in curve["points"]]
     assert gains == sorted(gains) and gains[-1] > gains[1] > 0
+    households = frontier(store, catalogue, {"budget": 20e9, "objective": "beneficiaries"})["points"]
+    reached = [p["beneficiaries"] for p in households]
+    assert reached == sorted(reached) and reached[-1] == curve["points"][-1]["beneficiaries"]
 
 
 def test_each_point_is_the_plan_the_planner_makes_at_that_budget(curve, store, catalogue):

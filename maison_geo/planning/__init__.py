@@ -22,7 +22,7 @@ from .common import (CRITERIA, DEFAULT_MIP_GAP, DEFAULT_TIME_LIMIT, DEFAULT_WEIG
 from .frontier import frontier
 from .gaps import (POVERTY_FACTS, REMOTENESS_FACT, REMOTENESS_SCALE, Candidate, candidates, data_periods,
                    score)
-from .interventions import Intervention, check_cost, load_interventions, with_costs
+from .interventions import Intervention, check_cost, check_weight, load_interventions, with_costs, with_weights
 from .plan import ASSUMPTION_NOTICE, Plan, Setup, make_plan, setup
 from .request import PlanRequest, parse_request
 from .solve import Item, Solution, greedy, group_spend, solve_milp, spend
@@ -30,6 +30,6 @@ from .solve import Item, Solution, greedy, group_spend, solve_milp, spend
 __all__ = ["ASSUMPTION_NOTICE", "CRITERIA", "Candidate", "DEFAULT_MIP_GAP", "DEFAULT_TIME_LIMIT",
            "DEFAULT_WEIGHTS", "Intervention", "Item", "MAX_BUDGET", "MAX_TIME_LIMIT", "OBJECTIVES", "PLAN_YEARS",
            "PLANNING_ASSUMPTION", "POVERTY_FACTS", "Plan", "PlanError", "PlanRequest", "RANKINGS",
-           "REMOTENESS_FACT", "REMOTENESS_SCALE", "Setup", "Solution", "candidates", "check_cost", "data_periods",
+           "REMOTENESS_FACT", "REMOTENESS_SCALE", "Setup", "Solution", "candidates", "check_cost", "check_weight", "data_periods",
            "frontier", "greedy", "group_spend", "load_interventions", "make_plan", "parse_request", "score", "setup", "solve_milp",
-           "spend", "with_costs"]
+           "spend", "with_costs", "with_weights"]

@@ -4,7 +4,10 @@ import math
 
 from ..errors import InvalidChoice, MaisonError
 
-OBJECTIVES = ("beneficiaries", "weighted")
+# benefit: households reached × the intervention's benefit weight; beneficiaries: households reached;
+# weighted: benefit × (1 + the commune's need score)
+OBJECTIVES = ("benefit", "beneficiaries", "weighted")
+MAX_BENEFIT_WEIGHT = 100.0
 RANKINGS = ("cost_per_beneficiary", "weighted")
 CRITERIA = ("cost", "gap", "poverty", "remoteness")
 DEFAULT_WEIGHTS = {"cost": 1.0, "gap": 1.0, "poverty": 1.0, "remoteness": 1.0}

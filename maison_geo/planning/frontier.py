@@ -35,13 +35,14 @@ def _optimum(prepared, total, time_limit):
             "status": solution.status, "optimal": solution.optimal}
 
 
-def frontier(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi"):
+def frontier(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi",
+             weight_overrides=None):
     """{"points": [{"budget", "cost", "beneficiaries", ...}], "chosen": {...}} for the request `data`
     (the body of POST /api/plans plus `points`): each point an optimal plan at evenly spaced budgets
     from 0 to the cost of closing every gap; `chosen` what the budget asked buys and what one tỷ
     more would add."""
     points = _points_arg(data.get("points") if isinstance(data, dict) else None)
-    prepared = setup(store, catalogue, data, interventions, cost_overrides, index, lang)
+    prepared = setup(store, catalogue, data, interventions, cost_overrides, index, lang, weight_overrides)
     req = prepared.request
     closing = sum(prepared.closing.values())
     per_solve = max(req.time_limit / (points + 2), 0.5)

@@ -6,7 +6,7 @@ from typing import Optional
 
 from .. import paths
 from ..errors import InvalidChoice
-from .common import MAX_BUDGET, PLANNING_ASSUMPTION, _num, _number
+from .common import MAX_BENEFIT_WEIGHT, MAX_BUDGET, PLANNING_ASSUMPTION, _num, _number
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,11 @@ class Intervention:
     beneficiaries: dict
     gap: dict
     percent_indicator: Optional[str] = None
+    benefit_weight: float = 1.0        # what one household reached counts in the objective 'benefit'
+    benefit_basis: str = PLANNING_ASSUMPTION
+    benefit_note: str = ""
     cost_edit: Optional[dict] = None   # {"by", "at", "note", "default"} when an editor changed the cost
+    weight_edit: Optional[dict] = None  # the same when an editor changed the benefit weight
 
     def label(self, lang="vi"):
         return self.label_en if lang == "en" else self.label_vi
@@ -43,7 +47,8 @@ class Intervention:
                 "unit_cost_vnd": _num(self.unit_cost_vnd), "basis": self.basis,
                 "basis_note": self.basis_note, "planning_assumption": self.assumption,
                 "beneficiaries": dict(self.beneficiaries), "gap_rule": dict(self.gap),
-                "cost_edit": self.cost_edit}
+                "benefit_weight": _num(self.benefit_weight), "benefit_basis": self.benefit_basis,
+                "benefit_note": self.benefit_note, "cost_edit": self.cost_edit, "weight_edit": self.weight_edit}
 
 
 def load_interventions(path=None):
@@ -58,6 +63,29 @@ def load_interventions(path=None):
             raise ValueError(f"intervention {entry['key']}: beneficiaries per unit need a basis")
         out.append(Intervention(**entry))
     return out
+
+
+def with_weights(interventions, overrides):
+    """Interventions whose benefit weight is replaced by {key: {"benefit_weight", "by", "at", "note"}},
+    shown as edited (who, when, the note, the default beside it)."""
+    out = []
+    for item in interventions:
+        edit = (overrides or {}).get(item.key)
+        if edit is None:
+            out.append(item)
+            continue
+        out.append(replace(item, benefit_weight=check_weight(item.key, edit["benefit_weight"]), weight_edit={
+            "by": edit.get("by"), "at": edit.get("at"), "note": edit.get("note") or "",
+            "default": _num(item.benefit_weight)}))
+    return out
+
+
+def check_weight(key, value):
+    weight = _number(value, f"benefit_weights.{key}")
+    if not 0 <= weight <= MAX_BENEFIT_WEIGHT:
+        raise InvalidChoice(f"benefit_weights.{key}", value, [],
+                            f"a benefit weight is a number from 0 to {MAX_BENEFIT_WEIGHT}")
+    return weight
 
 
 def with_costs(interventions, overrides):

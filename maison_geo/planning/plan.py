@@ -6,7 +6,7 @@ from ..errors import InvalidChoice
 from ..values import ILLUSTRATIVE_NOTICE, FigureIndex
 from .common import DEFAULT_MIP_GAP, PlanError, _num
 from .gaps import candidates, data_periods, score
-from .interventions import load_interventions, with_costs
+from .interventions import load_interventions, with_costs, with_weights
 from .request import PlanRequest, parse_request
 from .solve import Item, Solution, greedy, group_spend, solve_milp, spend
 
@@ -70,6 +70,8 @@ class Plan:
                 "score": _num(c.score), "rank": c.rank,
                 "units": n, "units_by_year": {str(y): u for y, u in zip(self.years, units)},
                 "spend_vnd": _num(n * c.unit_cost), "beneficiaries": _num(n * c.beneficiaries_per_unit),
+                "benefit_weight": _num(c.intervention.benefit_weight),
+                "benefit": _num(n * c.beneficiaries_per_unit * c.intervention.benefit_weight),
                 "people": _num(_people(n * c.beneficiaries_per_unit, c.people_per_household)),
                 "greedy_units": gn, "greedy_spend_vnd": _num(gn * c.unit_cost),
                 "after": _num(None if c.current is None or c.intervention.gap.get("kind") == "configured"
@@ -94,6 +96,21 @@ class Plan:
                         "illustrative": any(r["illustrative"] for r in mine)})
         return out
 
+    def by_intervention(self, lang="vi"):
+        """What the plan buys per intervention: units, households reached, benefit, money."""
+        rows = self.rows(lang)
+        out = []
+        for i in self.interventions:
+            mine = [r for r in rows if r["intervention"] == i.key]
+            out.append({"intervention": i.key, "label": i.label(lang), "unit": i.unit_label(lang),
+                        "units": _num(sum(r["units"] for r in mine)),
+                        "beneficiaries": _num(sum(r["beneficiaries"] or 0 for r in mine)),
+                        "benefit": _num(sum(r["benefit"] or 0 for r in mine)),
+                        "benefit_weight": _num(i.benefit_weight),
+                        "spend_vnd": _num(sum(r["spend_vnd"] or 0 for r in mine)),
+                        "communes": len({r["code"] for r in mine if r["units"]})})
+        return out
+
     def after(self, lang="vi"):
         """Indicator values expected after the plan (count and percent), per unit and intervention."""
         out = []
@@ -113,6 +130,8 @@ class Plan:
             return {"spend_vnd": _num(spend(self.items, sol.units)),
                     "beneficiaries": _num(sum(it_c.beneficiaries_per_unit * sum(u)
                                               for it_c, u in zip(self.funded, sol.units))),
+                    "benefit": _num(sum(it_c.beneficiaries_per_unit * it_c.intervention.benefit_weight * sum(u)
+                                        for it_c, u in zip(self.funded, sol.units))),
                     "objective": _num(sol.objective),
                     "spend_by_year": {str(y): _num(spend(self.items, sol.units, k))
                                       for k, y in enumerate(self.years)}}
@@ -126,6 +145,8 @@ class Plan:
                            "solve_seconds": round(self.greedy.seconds, 4)},
                 "cost_to_close_all_vnd": _num(closing),
                 "full_plan": spend(self.items, self.milp.units) >= closing - 1e-6 and closing > 0,
+                "communes_funded": len({it.group for it, u in zip(self.items, self.milp.units) if sum(u)}),
+                "communes": len(self.units),
                 "budget_vnd": _num(self.request.budget)}
 
     def to_dict(self, lang="vi"):
@@ -149,8 +170,12 @@ class Plan:
                                      for c, it in zip(self.funded, self.items)],
                            "min_spend_vnd": {k: _num(v) for k, v in self.min_spend.items()},
                            "max_spend_vnd": {k: _num(v) for k, v in self.max_spend.items()},
-                           "objective": self.request.objective, "weights": self.request.weights},
-                "communes": self.communes(), "rows": self.rows(lang), "after": self.after(lang)}
+                           "objective": self.request.objective, "weights": self.request.weights,
+                           "benefit_weights": {i.key: {"weight": _num(i.benefit_weight), "basis": i.benefit_basis,
+                                                       "note": i.benefit_note, "edit": i.weight_edit}
+                                               for i in self.interventions}},
+                "communes": self.communes(), "by_intervention": self.by_intervention(lang),
+                "rows": self.rows(lang), "after": self.after(lang)}
 
 
 def _people(households, per_household):
@@ -188,16 +213,30 @@ class Setup:
         return min_spend, max_spend
 
 
-def setup(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi"):
-    """Check a request dict (see parse_request) and build the solvers' items. cost_overrides: the
-    editors' stored costs."""
-    base = with_costs(interventions or load_interventions(), cost_overrides)
+def objective_value(candidate, objective):
+    """What one unit of a candidate adds to the objective."""
+    households = candidate.beneficiaries_per_unit
+    if objective == "beneficiaries":
+        return households
+    benefit = households * candidate.intervention.benefit_weight
+    return benefit * (1.0 + candidate.need) if objective == "weighted" else benefit
+
+
+def setup(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi",
+          weight_overrides=None):
+    """Check a request dict (see parse_request) and build the solvers' items. cost_overrides and
+    weight_overrides: the editors' stored unit costs and benefit weights."""
+    base = with_weights(with_costs(interventions or load_interventions(), cost_overrides), weight_overrides)
     req = parse_request(data, lambda v: [u.code for u in store.unit_records(v)], base, lang)
     chosen = [i for i in base if i.key in req.interventions]
     if req.unit_costs:
         chosen = with_costs(chosen, {k: {"unit_cost_vnd": v, "by": "this request", "at": None,
                                          "note": "what-if cost sent with the request"}
                                      for k, v in req.unit_costs.items()})
+    if req.benefit_weights:
+        chosen = with_weights(chosen, {k: {"benefit_weight": v, "by": "this request", "at": None,
+                                           "note": "what-if weight sent with the request"}
+                                       for k, v in req.benefit_weights.items()})
     index = index or FigureIndex(store, catalogue, req.vintage)
     periods, default = data_periods(index, catalogue, chosen)
     period = req.period
@@ -216,15 +255,15 @@ def setup(store, catalogue, data, interventions=None, cost_overrides=None, index
     cands = candidates(index, catalogue, chosen, period, store.facts())
     score(cands, req.weights, req.ranking)
     funded = [c for c in cands if c.gap and c.beneficiaries_per_unit > 0]
-    weighted = req.objective == "weighted"
-    items = [Item(c.unit_cost, c.beneficiaries_per_unit * ((1.0 + c.need) if weighted else 1.0), c.gap,
-                  c.unit.code) for c in funded]
+    items = [Item(c.unit_cost, objective_value(c, req.objective), c.gap, c.unit.code) for c in funded]
     return Setup(req, chosen, cands, funded, items, list(req.budgets), period, periods, list(index.units))
 
 
-def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi"):
-    """The plan for a request dict (see parse_request). cost_overrides: the editors' stored costs."""
-    prepared = setup(store, catalogue, data, interventions, cost_overrides, index, lang)
+def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi",
+              weight_overrides=None):
+    """The plan for a request dict (see parse_request). cost_overrides, weight_overrides: the editors'
+    stored unit costs and benefit weights."""
+    prepared = setup(store, catalogue, data, interventions, cost_overrides, index, lang, weight_overrides)
     req, items, years = prepared.request, prepared.items, prepared.years
     budgets = [req.budgets[y] for y in years]
     min_spend, max_spend = prepared.spend_bounds(req.budget)

@@ -8,7 +8,7 @@ from ..money import MoneyError, parse_money
 from ..units import check_vintage
 from .common import (CRITERIA, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, MAX_BUDGET, MAX_TIME_LIMIT, OBJECTIVES,
                      PLAN_YEARS, RANKINGS, _num, _number)
-from .interventions import check_cost
+from .interventions import check_cost, check_weight
 
 
 @dataclass
@@ -18,12 +18,13 @@ class PlanRequest:
     vintage: str
     period: Optional[int]
     interventions: list          # keys
-    objective: str = "beneficiaries"
+    objective: str = "benefit"
     ranking: str = "cost_per_beneficiary"
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     min_share: dict = field(default_factory=dict)   # {code: fraction of the whole budget}
     max_share: dict = field(default_factory=dict)
     unit_costs: dict = field(default_factory=dict)  # what-if costs for this request only
+    benefit_weights: dict = field(default_factory=dict)  # what-if benefit weights for this request only
     time_limit: float = DEFAULT_TIME_LIMIT
 
     def to_dict(self):
@@ -32,6 +33,7 @@ class PlanRequest:
                 "objective": self.objective, "ranking": self.ranking, "weights": dict(self.weights),
                 "min_share": dict(self.min_share), "max_share": dict(self.max_share),
                 "unit_costs": {k: _num(v) for k, v in self.unit_costs.items()},
+                "benefit_weights": {k: _num(v) for k, v in self.benefit_weights.items()},
                 "time_limit": self.time_limit}
 
 
@@ -117,7 +119,7 @@ def parse_request(data, units_of, interventions, lang="vi"):
         if key not in keys:
             raise InvalidChoice("interventions", key, keys, "unknown intervention")
     chosen = [k for k in keys if k in chosen]
-    objective = data.get("objective") or "beneficiaries"
+    objective = data.get("objective") or "benefit"
     if objective not in OBJECTIVES:
         raise InvalidChoice("objective", objective, OBJECTIVES)
     ranking = data.get("ranking") or ("weighted" if objective == "weighted" else "cost_per_beneficiary")
@@ -150,10 +152,17 @@ def parse_request(data, units_of, interventions, lang="vi"):
         if key not in keys:
             raise InvalidChoice("unit_costs", key, keys, "unknown intervention")
     costs = {k: check_cost(k, v) for k, v in costs.items() if v not in (None, "")}
+    benefit = data.get("benefit_weights") or {}
+    if not isinstance(benefit, dict):
+        raise InvalidChoice("benefit_weights", benefit, keys, "an object {intervention: weight}")
+    for key in benefit:
+        if key not in keys:
+            raise InvalidChoice("benefit_weights", key, keys, "unknown intervention")
+    benefit = {k: check_weight(k, v) for k, v in benefit.items() if v not in (None, "")}
     period = data.get("period")
     tl = data.get("time_limit")
     tl = DEFAULT_TIME_LIMIT if tl in (None, "") else _number(tl, "time_limit")
     if not 0 < tl <= MAX_TIME_LIMIT:
         raise InvalidChoice("time_limit", tl, [], f"seconds, more than 0 and at most {MAX_TIME_LIMIT:g}")
     return PlanRequest(sum(budgets.values()), budgets, vintage, period, chosen, objective, ranking,
-                       weights, mins, maxs, costs, tl)
+                       weights, mins, maxs, costs, benefit, tl)

@@ -9,8 +9,8 @@ from .. import maps
 from ..errors import InvalidChoice, MaisonError
 from ..figures import weakest
 from ..indicators import Indicator
-from ..planning import (CRITERIA, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS, check_cost, frontier,
-                        load_interventions, make_plan, with_costs)
+from ..planning import (CRITERIA, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS, check_cost, check_weight,
+                        frontier, load_interventions, make_plan, with_costs, with_weights)
 from ..scenarios import PlanningDB
 from ..units import VINTAGES, check_vintage
 from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
@@ -52,7 +52,20 @@ def _user_name():
 
 
 def _interventions():
-    return with_costs(load_interventions(), db().cost_overrides())
+    return with_weights(with_costs(load_interventions(), db().cost_overrides()), db().weight_overrides())
+
+
+def _plan(data, lang="vi"):
+    """make_plan with the editors' stored unit costs and benefit weights."""
+    planning = db()
+    return make_plan(store(), catalogue(), data, load_interventions(), planning.cost_overrides(), lang=lang,
+                     weight_overrides=planning.weight_overrides())
+
+
+def _frontier(data, lang="vi"):
+    planning = db()
+    return frontier(store(), catalogue(), data, load_interventions(), planning.cost_overrides(), lang=lang,
+                    weight_overrides=planning.weight_overrides())
 
 
 @bp.app_context_processor
@@ -69,8 +82,7 @@ def api_plans():
     if data is None:
         raise InvalidChoice("body", None, ["a JSON object"],
                             "send Content-Type: application/json with a JSON object")
-    plan = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides())
-    return jsonify(plan.to_dict(current_lang()))
+    return jsonify(_plan(data).to_dict(current_lang()))
 
 
 @bp.post("/api/plans/frontier")
@@ -80,7 +92,7 @@ def api_frontier():
     if data is None:
         raise InvalidChoice("body", None, ["a JSON object"],
                             "send Content-Type: application/json with a JSON object")
-    return jsonify(frontier(store(), catalogue(), data, load_interventions(), db().cost_overrides()))
+    return jsonify(_frontier(data))
 
 
 # ---- the page -----------------------------------------------------------------------------------
@@ -98,7 +110,7 @@ def _percent_arg(args, name):
 def request_from_args(args, codes):
     """The JSON request of the /plan form's query string (shares in percent there, fractions here)."""
     data = {"vintage": args.get("vintage") or "pre2025", "period": args.get("period") or None,
-            "objective": args.get("objective") or "beneficiaries", "ranking": args.get("ranking") or None}
+            "objective": args.get("objective") or "benefit", "ranking": args.get("ranking") or None}
     if args.get("per_year"):
         data["budget"] = {str(y): args.get(f"budget_{y}") for y in PLAN_YEARS if (args.get(f"budget_{y}") or "").strip()}
     else:
@@ -136,13 +148,13 @@ def plan():
     vintage = check_vintage(args.get("vintage") or "pre2025")
     units = _units(vintage)
     interventions = _interventions()
-    result, error = None, None
+    result, error, curve = None, None, None
     asked = "budget" in args or "per_year" in args
     if asked:
         try:
             data = request_from_args(args, [u.code for u in units])
-            result = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides(),
-                               lang=current_lang()).to_dict(current_lang())
+            result = _plan(data, current_lang()).to_dict(current_lang())
+            curve = _frontier(data, current_lang()) if fmt == "html" else None
         except MaisonError as exc:
             if fmt != "html":
                 raise
@@ -151,10 +163,10 @@ def plan():
         raise InvalidChoice("budget", None, [], "give a budget (VND) to compute a plan")
     if fmt != "html":
         return _twin(fmt, result, "maison_plan")
-    return _page(result, error, vintage, units, interventions, args, status=400 if error else 200)
+    return _page(result, error, vintage, units, interventions, args, status=400 if error else 200, curve=curve)
 
 
-def _page(result, error, vintage, units, interventions, args, status=200, scenario=None):
+def _page(result, error, vintage, units, interventions, args, status=200, scenario=None, curve=None):
     parts, view = None, None
     if result:
         view = money_view(result, units)
@@ -167,7 +179,7 @@ def _page(result, error, vintage, units, interventions, args, status=200, scenar
         "plan.html", result=result, error=error, vintage=vintage, units=units, interventions=interventions,
         intervention_of=intervention_of, args=args, years=PLAN_YEARS, vintages=VINTAGES,
         objectives=OBJECTIVES, rankings=RANKINGS, criteria=CRITERIA, default_weights=DEFAULT_WEIGHTS,
-        parts=parts, view=view, scenario=scenario, query=request.query_string.decode("utf-8", "replace"),
+        parts=parts, view=view, scenario=scenario, curve=curve, query=request.query_string.decode("utf-8", "replace"),
         illustrative_notice=ILLUSTRATIVE_NOTICE), status
 
 
@@ -241,19 +253,29 @@ def _twin(fmt, result, name):
 def costs():
     if not can_edit():
         raise Forbidden(gettext("Only editors may change unit costs."))
-    known = {i.key for i in load_interventions()}
-    for key in known:
-        if request.form.get(f"reset_{key}"):
-            db().reset_cost(key)
-            continue
-        value = (request.form.get(f"cost_{key}") or "").strip()
-        if value:
-            cost = check_cost(key, value)
-            current = {i.key: i.unit_cost_vnd for i in _interventions()}[key]
-            if cost != current:
-                db().set_cost(key, cost, (request.form.get(f"note_{key}") or "").strip()[:500], _user_name())
+    form = request.form
+    # check every field first, so one wrong value changes nothing
+    costs_ = {k: check_cost(k, form[f"cost_{k}"].strip()) for k in _edited(form, "cost_")}
+    weights = {k: check_weight(k, form[f"weight_{k}"].strip().replace(",", ".")) for k in _edited(form, "weight_")}
+    planning, now = db(), {i.key: i for i in _interventions()}
+    for key in now:
+        if form.get(f"reset_{key}"):
+            planning.reset_cost(key)
+        elif key in costs_ and costs_[key] != now[key].unit_cost_vnd:
+            planning.set_cost(key, costs_[key], (form.get(f"note_{key}") or "").strip()[:500], _user_name())
+        if form.get(f"reset_weight_{key}"):
+            planning.reset_weight(key)
+        elif key in weights and weights[key] != now[key].benefit_weight:
+            planning.set_weight(key, weights[key], (form.get(f"weight_note_{key}") or "").strip()[:500],
+                                _user_name())
     back = request.form.get("back") or ""
     return redirect(url_for("plans.plan") + ("?" + back if back and "\n" not in back else ""))
+
+
+def _edited(form, prefix):
+    """Intervention keys whose field `prefix + key` was filled in."""
+    known = {i.key for i in load_interventions()}
+    return [k for k in known if (form.get(prefix + k) or "").strip()]
 
 
 class Forbidden(MaisonError):
@@ -281,9 +303,7 @@ def save_scenario():
     args = MultiDict(parse_qsl(query, keep_blank_values=True))
     vintage = check_vintage(args.get("vintage") or "pre2025")
     data = request_from_args(args, [u.code for u in _units(vintage)])
-    plan_ = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides(),
-                      lang=current_lang())
-    result = plan_.to_dict(current_lang())
+    result = _plan(data, current_lang()).to_dict(current_lang())
     name = db().save(request.form.get("name"), {"query": query, "request": result["request"]}, result,
                      _user_name())
     return redirect(url_for("plans.scenario", name=name))

@@ -1,0 +1,84 @@
+"""The planner for a budget meeting: summary first, honest benefits, weights editors can set."""
+import re
+
+import pytest
+
+from maison_geo.planning import load_interventions, make_plan
+
+
+def _plan(store, catalogue, **extra):
+    return make_plan(store, catalogue, {"budget": 50e9, "vintage": "pre2025", "period": 2024, **extra})
+
+
+def test_households_alone_buy_gates_and_nothing_for_grid_or_water(store, catalogue):
+    spent = {i["intervention"]: i["spend_vnd"] for i in _plan(store, catalogue, objective="beneficiaries")
+             .by_intervention()}
+    assert spent["grid"] == 0 and spent["clean_water"] == 0
+
+
+def test_benefit_weights_fund_grid_and_water_first(store, catalogue):
+    plan = _plan(store, catalogue)
+    assert plan.request.objective == "benefit"
+    spent = {i["intervention"]: i for i in plan.by_intervention()}
+    assert spent["grid"]["spend_vnd"] > 0 and spent["clean_water"]["spend_vnd"] > 0
+    weights = plan.to_dict()["inputs"]["benefit_weights"]
+    assert weights["grid"]["weight"] > weights["house_gate_light"]["weight"]
+    assert all(w["basis"] == "planning assumption" and w["note"] for w in weights.values())
+
+
+def test_a_weight_sent_with_the_request_changes_the_plan(store, catalogue):
+    base = {i["intervention"]: i["spend_vnd"] for i in _plan(store, catalogue).by_intervention()}
+    nothing_for_grid = {i["intervention"]: i["spend_vnd"] for i in _plan(
+        store, catalogue, benefit_weights={"grid": 0}).by_intervention()}
+    assert base["grid"] > 0 and nothing_for_grid["grid"] == 0
+
+
+def test_every_intervention_documents_its_weight():
+    for item in load_interventions():
+        assert item.benefit_weight > 0 and item.benefit_basis and "not from a source" in item.benefit_note
+
+
+@pytest.mark.parametrize("weights, param", [({"grid": -1}, "benefit_weights.grid"), ({"bridge": 1}, "benefit_weights"),
+                                            ("heavy", "benefit_weights"), ({"grid": 1e9}, "benefit_weights.grid")])
+def test_a_wrong_weight_is_named(client, weights, param):
+    res = client.post("/api/plans", json={"budget": 1e9, "benefit_weights": weights})
+    assert res.status_code == 400 and res.get_json()["param"] == param
+
+
+def test_summary_comes_first_and_details_are_folded(client):
+    page = client.get("/plan?budget=50 tỷ").get_data(as_text=True)
+    order = [page.index(marker) for marker in ('id="plan-headline"', 'id="by-intervention"', 'id="frontier"',
+                                               'id="marginal"', 'id="map-panel"', 'id="plan-details"',
+                                               'id="communes-table"', 'id="plan-table"')]
+    assert order == sorted(order)
+    details = page[page.index('<details id="plan-details">'):]
+    assert 'id="milp-status"' in details.split("</details>")[0]  # solver facts are folded
+    assert "Kế hoạch tốt nhất chi 50 tỷ đồng" in page and "năm mươi tỷ đồng" in page
+    assert re.search(r"Thêm 1 tỷ đồng sẽ đến thêm với [\d.]+ hộ", page)
+    assert "Tham lam" not in page and "MILP, HiGHS" not in page
+
+
+def test_frontier_chart_marks_the_chosen_budget(client):
+    page = client.get("/plan?budget=20 tỷ").get_data(as_text=True)
+    chart = page[page.index('id="frontier"'):page.index("</figure>")]
+    assert chart.count('<circle class="point"') == 12 and 'class="chosen"' in chart
+    assert "20 tỷ đồng" in chart
+
+
+def test_an_editor_sets_a_weight_with_its_source_and_it_is_used(store, tmp_path):
+    from maison_geo import create_app
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.path), "WTF_CSRF_ENABLED": False,
+                      "PLANNING_OPEN_EDIT": True, "PLANNING_DB": str(tmp_path / "p.sqlite"),
+                      "USERDATA_PATH": str(tmp_path / "u.sqlite")})
+    web = app.test_client()
+    assert web.post("/plan/costs", data={"weight_grid": "0", "weight_note_grid": "Nghị quyết HĐND (giả định)"}
+                    ).status_code == 302
+    body = web.post("/api/plans", json={"budget": 50e9}).get_json()
+    grid = body["inputs"]["benefit_weights"]["grid"]
+    assert grid["weight"] == 0 and grid["edit"]["note"] == "Nghị quyết HĐND (giả định)" and grid["edit"]["default"] == 3
+    assert next(i for i in body["by_intervention"] if i["intervention"] == "grid")["spend_vnd"] == 0
+    # a wrong weight beside a right cost changes nothing
+    assert web.post("/plan/costs", data={"weight_clean_water": "-2", "cost_grid": "1000"}).status_code == 400
+    assert web.post("/api/plans", json={"budget": 1e9}).get_json()["interventions"][3]["unit_cost_vnd"] != 1000
+    assert web.post("/plan/costs", data={"reset_weight_grid": "1"}).status_code == 302
+    assert web.post("/api/plans", json={"budget": 1e9}).get_json()["inputs"]["benefit_weights"]["grid"]["weight"] == 3
