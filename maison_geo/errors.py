@@ -28,6 +28,11 @@ class InvalidChoice(MaisonError):
                 "choices": self.choices}
 
 
+class Forbidden(MaisonError):
+    """The account may not do this (403)."""
+    status = 403
+
+
 class NotFound(MaisonError):
     status = 404
 

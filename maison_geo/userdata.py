@@ -29,7 +29,7 @@ from .figures import Figure
 ROLES = ("viewer", "editor", "admin")  # each can do what the ones before it can
 IMPORT_STATUSES = ("official", "reported")
 MIN_PASSWORD = 8
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TOKEN_PREFIX = "msg_"
 
 SCHEMA = """
@@ -112,6 +112,16 @@ CREATE TABLE IF NOT EXISTS members (
     figure_id INTEGER NOT NULL,
     PRIMARY KEY (version_id, figure_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS targets (
+    id INTEGER PRIMARY KEY,
+    indicator TEXT NOT NULL,
+    value REAL,
+    year INTEGER,
+    source TEXT NOT NULL DEFAULT '',
+    by TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS targets_by_indicator ON targets (indicator, id);
 """
 
 
@@ -524,6 +534,41 @@ class UserData:
             figures = self.version_figures(head)
             self._figure_cache = (stamp, figures)
         return [f for f in figures if vintage is None or f.vintage == vintage]
+
+
+    # ---- targets set by editors ----------------------------------------------------------------
+
+    def set_target(self, indicator, target, actor):
+        """A new version of an indicator's target ({value, year, source}), or None to clear it; audited."""
+        entry = target or {}
+        with self._write() as conn:
+            cur = conn.execute("INSERT INTO targets (indicator, value, year, source, by, at) VALUES (?, ?, ?, ?, ?, ?)",
+                               (indicator, entry.get("value"), entry.get("year"), entry.get("source") or "",
+                                actor or "", now()))
+            self._audit(conn, actor, "target.set" if target else "target.clear", indicator,
+                        {"target_id": cur.lastrowid, **entry})
+            return cur.lastrowid
+
+    def targets(self):
+        """{indicator: {value, year, source, by, at, id}} of every indicator whose latest version sets one."""
+        if not self.exists():
+            return {}
+        with self._read() as conn:
+            rows = conn.execute("SELECT t.* FROM targets t JOIN (SELECT indicator, MAX(id) AS id FROM targets "
+                                "GROUP BY indicator) latest ON latest.id = t.id").fetchall()
+        return {r["indicator"]: _target(r) for r in rows if r["value"] is not None}
+
+    def target_history(self, indicator):
+        if not self.exists():
+            return []
+        with self._read() as conn:
+            rows = conn.execute("SELECT * FROM targets WHERE indicator = ? ORDER BY id DESC", (indicator,)).fetchall()
+        return [_target(r) for r in rows]
+
+
+def _target(row):
+    return {"id": row["id"], "value": row["value"], "year": row["year"], "source": row["source"],
+            "by": row["by"], "at": row["at"]}
 
 
 def clean_file_name(name):

@@ -1,13 +1,15 @@
 """Compare communes side by side, and progress to target."""
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from .. import maps
 from ..compare import MIN_UNITS, compare as compare_units, parse_codes
-from ..progress import STATES, progress as assess_progress
+from ..errors import Forbidden, InvalidChoice
+from ..progress import STATES, check_target, progress as assess_progress, versus_district
 from ..units import DEFAULT_VINTAGE, check_vintage
 from . import exports, geo
 from .api import format_arg
+from .auth import userdata
 from .context import catalogue, store
 from .locale import current_lang
 from .views import choropleth, map_request, profile_url_pattern
@@ -58,8 +60,14 @@ PROGRESS_COLUMNS = ["vintage", "indicator", "period", "code", "name", "unit_type
                     "target_year", "state", "gap", "gap_count", "status", "illustrative", "source"]
 
 
-@bp.get("/progress")
+@bp.route("/progress", methods=["GET", "POST"])
 def progress():
+    target_error = None
+    if request.method == "POST":
+        try:
+            return _set_target()
+        except InvalidChoice as error:
+            target_error = error.to_dict()
     req = map_request()
     fmt = format_arg(["html", "json", "csv", "xlsx"])
     view = choropleth(req)
@@ -67,6 +75,7 @@ def progress():
     result = assess_progress(table)
     with_target = [i for i in catalogue().mappable() if i.target]
     if fmt == "html":
+        editor = g.get("user") is not None and g.user.can("editor")
         fmap = None
         if result:
             fmap = maps.build_map(
@@ -75,7 +84,11 @@ def progress():
                 geo.bounds(req.vintage), table.attribution, _=gettext)
         return render_template("progress.html", req=req, table=table, result=result, states=STATES,
                                with_target=with_target, indicators=catalogue().mappable(),
-                               parts=maps.render_parts(fmap) if fmap else None)
+                               parts=maps.render_parts(fmap) if fmap else None,
+                               versus=None if result else versus_district(table), can_set_target=editor,
+                               target_error=target_error, form=request.form,
+                               history=userdata().target_history(table.indicator.key)), \
+            400 if target_error else 200
     rows = _progress_rows(result, table) if result else []
     name = f"maison_progress_{table.indicator.key}_{table.period}_{table.vintage}"
     if fmt == "json":
@@ -83,10 +96,26 @@ def progress():
                         "target": None if not result else vars(result.target),
                         "message": None if result else "no target is recorded for this indicator",
                         "summary": result.summary if result else None,
+                        "district": table.district.value,
+                        "versus_district": None if result else [
+                            {"code": v.row.unit.code, "name": v.row.unit.name, "value": v.row.value,
+                             "relation": v.relation} for v in versus_district(table)],
                         "illustrative": table.illustrative, "rows": rows})
     if fmt == "csv":
         return exports.csv_file(rows, PROGRESS_COLUMNS, name)
     return exports.xlsx_file(rows, PROGRESS_COLUMNS, name, sheet="progress")
+
+
+def _set_target():
+    """The editors' form on /progress: a new version of the indicator's target, or none."""
+    if g.get("user") is None or not g.user.can("editor"):
+        raise Forbidden(gettext("Only editors may set targets."))
+    ind = catalogue().get(request.form.get("indicator") or "")
+    if request.form.get("clear"):
+        userdata().set_target(ind.key, None, g.user.name)
+    else:
+        userdata().set_target(ind.key, check_target(ind, request.form.to_dict()), g.user.name)
+    return redirect(url_for("compare.progress", indicator=ind.key, vintage=request.form.get("vintage") or None))
 
 
 def _progress_rows(result, table):

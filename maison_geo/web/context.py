@@ -2,7 +2,7 @@
 import json
 import os
 
-from flask import current_app
+from flask import current_app, g
 
 from ..errors import MaisonError
 
@@ -22,7 +22,18 @@ def store():
 
 
 def catalogue():
-    """The indicator catalogue, with targets from TARGETS_PATH (a JSON file) when configured."""
+    """The indicator catalogue with its targets: from indicators.json, then the TARGETS_PATH file when
+    configured, then those editors set (the latest version of each), read once per request."""
+    if "catalogue" not in g:
+        base = _configured_catalogue()
+        userdata = current_app.extensions["maison"]["store"].userdata
+        set_by_editors = {key: {"value": t["value"], "year": t["year"], "source": t["source"]}
+                          for key, t in userdata.targets().items() if key in base.keys()}
+        g.catalogue = base.with_targets(set_by_editors) if set_by_editors else base
+    return g.catalogue
+
+
+def _configured_catalogue():
     state = current_app.extensions["maison"]
     path = current_app.config.get("TARGETS_PATH")
     if not path:

@@ -6,7 +6,7 @@ from flask import (Blueprint, current_app, g, jsonify, redirect, render_template
 from flask_babel import gettext
 
 from .. import maps
-from ..errors import InvalidChoice, MaisonError
+from ..errors import Forbidden, InvalidChoice, MaisonError
 from ..figures import weakest
 from ..indicators import Indicator
 from ..planning import (CRITERIA, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS, check_cost, check_weight,
@@ -276,10 +276,6 @@ def _edited(form, prefix):
     """Intervention keys whose field `prefix + key` was filled in."""
     known = {i.key for i in load_interventions()}
     return [k for k in known if (form.get(prefix + k) or "").strip()]
-
-
-class Forbidden(MaisonError):
-    status = 403
 
 
 # ---- scenarios ----------------------------------------------------------------------------------
