@@ -82,3 +82,30 @@ def test_an_editor_sets_a_weight_with_its_source_and_it_is_used(store, tmp_path)
     assert web.post("/api/plans", json={"budget": 1e9}).get_json()["interventions"][3]["unit_cost_vnd"] != 1000
     assert web.post("/plan/costs", data={"reset_weight_grid": "1"}).status_code == 302
     assert web.post("/api/plans", json={"budget": 1e9}).get_json()["inputs"]["benefit_weights"]["grid"]["weight"] == 3
+
+
+@pytest.mark.parametrize("extra, code, reason", [
+    ({"budget": 1e15}, "04105", "closed"),
+    ({"budget": 5e9, "min_share": {"04105": 0.3}}, "04105", "minimum"),
+    ({"budget": 5e9, "max_share": 0.02}, None, "cap"),
+    ({"budget": 5e9}, None, "budget"),
+])
+def test_every_commune_says_why_it_got_what_it_got(store, catalogue, extra, code, reason):
+    communes = make_plan(store, catalogue, {"vintage": "pre2025", "period": 2024, **extra}).communes()
+    assert all(c["reason"] in ("no_data", "no_gap", "closed", "minimum", "cap", "budget") for c in communes)
+    chosen = [c for c in communes if c["code"] == code] if code else [c for c in communes if c["reason"] == reason]
+    assert chosen and chosen[0]["reason"] == reason
+    for c in communes:
+        assert (c["spend_vnd"] > 0) == c["funded"]
+        if c["reason"] == "budget":
+            assert c["best_rank"] and c["best_cost_per_beneficiary_vnd"] > 0
+
+
+def test_a_commune_without_a_gap_says_so(store, catalogue):
+    plan = make_plan(store, catalogue, {"budget": 1e9, "interventions": ["road"]})
+    assert {c["reason"] for c in plan.communes()} == {"no_gap"}
+
+
+def test_the_page_explains_each_commune(client):
+    page = client.get("/plan?budget=5 tỷ&max_share_all=2").get_data(as_text=True)
+    assert 'data-reason="cap"' in page and "đã chạm mức vốn tối đa của xã" in page

@@ -79,6 +79,23 @@ class Plan:
                 "status": c.status, "illustrative": c.illustrative, "source": c.source, "note": c.note})
         return out
 
+    def reason(self, code, spent, rows):
+        """Why a commune got what it got: no_data, no_gap, closed (every gap), minimum (its minimum
+        share decided), cap (its maximum share stopped it), or budget (the money went to items that
+        buy more per đồng)."""
+        gaps = [r for r in rows if r["gap"]]
+        if not gaps:
+            return "no_data" if all(r["gap"] is None for r in rows) else "no_gap"
+        cheapest = min(self.items[i].cost for i, c in enumerate(self.funded) if c.unit.code == code) \
+            if any(c.unit.code == code for c in self.funded) else 0
+        if all(r["units"] >= r["gap"] for r in gaps):
+            return "closed"
+        if code in self.max_spend and spent + cheapest > self.max_spend[code] + 1e-6:
+            return "cap"
+        if code in self.min_spend and spent <= self.min_spend[code] + cheapest:
+            return "minimum"
+        return "budget"
+
     def communes(self):
         milp_s = group_spend(self.items, self.milp.units)
         greedy_s = group_spend(self.items, self.greedy.units)
@@ -86,7 +103,15 @@ class Plan:
         out = []
         for unit in self.units:
             mine = [r for r in rows if r["code"] == unit.code]
+            spent = milp_s.get(unit.code, 0.0)
+            ranked = [r for r in mine if r["rank"]]
+            best = min(ranked, key=lambda r: r["rank"]) if ranked else None
             out.append({"code": unit.code, "name": unit.full_name, "unit_type": unit.unit_type,
+                        "funded": spent > 0, "reason": self.reason(unit.code, spent, mine),
+                        "best_rank": best and best["rank"],
+                        "best_intervention": best and best["intervention"],
+                        "best_cost_per_beneficiary_vnd": best and best["cost_per_beneficiary_vnd"],
+                        "gap_items": sum(1 for r in mine if r["gap"]),
                         "spend_vnd": _num(milp_s.get(unit.code, 0.0)),
                         "greedy_spend_vnd": _num(greedy_s.get(unit.code, 0.0)),
                         "beneficiaries": _num(sum(r["beneficiaries"] or 0 for r in mine)),
