@@ -120,9 +120,15 @@ def test_downloads(web):
     xlsx = web.get(q + "&format=xlsx")
     from openpyxl import load_workbook
     book = load_workbook(io.BytesIO(xlsx.data))
-    assert book.sheetnames == ["plan", "note"]
-    notes = " ".join(str(r[0].value) for r in book["note"].iter_rows())
-    assert "Illustrative" in notes and "HiGHS" in notes
+    assert book.sheetnames == ["Tóm tắt", "Theo xã", "Hạng mục", "Giả định"]
+    for sheet in book:  # every sheet carries the stamp: the inputs are illustrative
+        assert sheet["A1"].value.startswith("SỐ LIỆU MINH HỌA")
+    summary = {r[0].value: r[1] for r in book["Tóm tắt"].iter_rows() if r[0].value}
+    assert summary["Ngân sách"].value == 10e9 and summary["Ngân sách"].number_format == '#,##0 "đ"'
+    items = list(book["Hạng mục"].iter_rows(values_only=True))
+    assert "2026" in items[1] and "2027" in items[1] and len(items) == 2 + 22 * 5
+    notes = " ".join(str(r[0].value) for r in book["Giả định"].iter_rows())
+    assert "minh họa" in notes.lower() and "giả định lập kế hoạch" in notes.lower()
     body = web.get(q + "&format=json").get_json()
     assert body["summary"]["milp"]["spend_by_year"]["2026"] <= 5e9
     assert web.get("/plan?format=csv").status_code == 400  # no budget, no plan

@@ -15,6 +15,7 @@ from ..scenarios import PlanningDB
 from ..units import VINTAGES, check_vintage
 from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
 from . import exports, geo
+from .plan_workbook import plan_workbook
 from .api import format_arg
 from .context import catalogue, store
 from .locale import current_lang
@@ -211,20 +212,6 @@ def money_view(result, units):
 
 # ---- exports ------------------------------------------------------------------------------------
 
-def notice_lines(result, name=None):
-    s = result["summary"]
-    lines = [f"maison-geo investment plan{(' — ' + name) if name else ''}",
-             f"vintage {result['vintage']}, data period {result['period']}, budget {s['budget_vnd']} VND "
-             f"({', '.join(f'{k}: {v}' for k, v in result['request']['budgets'].items())})",
-             f"objective {result['request']['objective']}; MILP (scipy.optimize.milp / HiGHS) status "
-             f"{s['milp']['status']} in {s['milp']['solve_seconds']} s; spend {s['milp']['spend_vnd']} VND, "
-             f"beneficiaries {s['milp']['beneficiaries']} households; greedy (cost per beneficiary): spend "
-             f"{s['greedy']['spend_vnd']} VND, beneficiaries {s['greedy']['beneficiaries']}",
-             "Unit costs: " + "; ".join(f"{i['key']} {i['unit_cost_vnd']} VND per {i['unit_en']} ({i['basis']}"
-                                        f"{', edited' if i.get('cost_edit') else ''})" for i in result["interventions"])]
-    return lines + result.get("notices", [])
-
-
 def _flat_rows(result):
     years = result["years"]
     out = []
@@ -237,14 +224,14 @@ def _flat_rows(result):
     return out, ROW_COLUMNS + [f"units_{y}" for y in years if y != "total"] + ["notice"]
 
 
-def _twin(fmt, result, name):
+def _twin(fmt, result, name, title=None):
     if fmt == "json":
         return jsonify(result)
     rows, columns = _flat_rows(result)
     name = f"{name}_{result['vintage']}_{result['period']}"
     if fmt == "csv":
         return exports.csv_file(rows, columns, name)
-    return exports.xlsx_file(rows, columns, name, notice_lines(result), sheet="plan")
+    return exports.attachment(plan_workbook(result, gettext, title), name, "xlsx")
 
 
 # ---- unit costs ---------------------------------------------------------------------------------
@@ -313,7 +300,7 @@ def scenario(name):
     if fmt == "json":
         return jsonify(saved)
     if fmt != "html":
-        return _twin(fmt, result, "maison_scenario")
+        return _twin(fmt, result, "maison_scenario", saved["name"])
     units = _units(result["vintage"])
     return _page(result, None, result["vintage"], units, _interventions(), request.args, scenario=saved)
 
