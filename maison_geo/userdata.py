@@ -536,6 +536,11 @@ class UserData:
         return [f for f in figures if vintage is None or f.vintage == vintage]
 
 
+    def record(self, actor, action, target="", detail=None):
+        """An audit entry for a change stored elsewhere (the planner's scenarios, costs and weights)."""
+        with self._write() as conn:
+            self._audit(conn, actor, action, target, detail)
+
     # ---- targets set by editors ----------------------------------------------------------------
 
     def set_target(self, indicator, target, actor):

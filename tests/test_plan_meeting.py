@@ -109,3 +109,20 @@ def test_a_commune_without_a_gap_says_so(store, catalogue):
 def test_the_page_explains_each_commune(client):
     page = client.get("/plan?budget=5 tỷ&max_share_all=2").get_data(as_text=True)
     assert 'data-reason="cap"' in page and "đã chạm mức vốn tối đa của xã" in page
+
+
+def test_scenario_saves_and_cost_and_weight_edits_are_audited(store, tmp_path):
+    from maison_geo import create_app
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.path), "WTF_CSRF_ENABLED": False,
+                      "PLANNING_OPEN_EDIT": True, "PLANNING_DB": str(tmp_path / "p.sqlite"),
+                      "USERDATA_PATH": str(tmp_path / "u.sqlite")})
+    web = app.test_client()
+    web.post("/plan/costs", data={"cost_grid": "30 triệu", "note_grid": "báo giá 2025", "weight_grid": "2"})
+    web.post("/plan/scenarios", data={"name": "Phương án A", "query": "budget=5 tỷ"})
+    web.post("/plan/scenarios/Phương án A/delete")
+    log = app.extensions["maison"]["store"].userdata.audit_log()
+    actions = [(e["action"], e["target"]) for e in reversed(log)]
+    assert actions == [("plan.cost", "grid"), ("plan.weight", "grid"), ("plan.scenario.save", "Phương án A"),
+                       ("plan.scenario.delete", "Phương án A")]
+    cost = next(e for e in log if e["action"] == "plan.cost")
+    assert cost["detail"] == {"from": 25000000, "to": 30000000, "note": "báo giá 2025"}

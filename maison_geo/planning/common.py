@@ -3,6 +3,7 @@ defaults and limits, PlanError, and two number helpers (a number from a request,
 import math
 
 from ..errors import InvalidChoice, MaisonError
+from ..money import MoneyError, parse_money
 
 # benefit: households reached × the intervention's benefit weight; beneficiaries: households reached;
 # weighted: benefit × (1 + the commune's need score)
@@ -51,3 +52,17 @@ def _num(value):
     if value.is_integer():
         return int(value)
     return round(value, 4)
+
+
+def _vnd(value, param, lang="vi"):
+    """VND from a number or from text as people type it ('50 tỷ', '2,5 tỷ', '50.000.000.000'); text
+    groups digits the way of `lang`."""
+    if not isinstance(value, str) or not value.strip():
+        return _number(value, param)
+    try:
+        return parse_money(value, lang)
+    except MoneyError as error:
+        try:
+            return _number(value, param)  # '5e9' and other plain numbers
+        except InvalidChoice:
+            raise InvalidChoice(param, value, [], str(error)) from None

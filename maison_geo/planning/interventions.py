@@ -6,7 +6,7 @@ from typing import Optional
 
 from .. import paths
 from ..errors import InvalidChoice
-from .common import MAX_BENEFIT_WEIGHT, MAX_BUDGET, PLANNING_ASSUMPTION, _num, _number
+from .common import MAX_BENEFIT_WEIGHT, MAX_BUDGET, PLANNING_ASSUMPTION, _num, _number, _vnd
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,8 @@ def with_costs(interventions, overrides):
     return out
 
 
-def check_cost(key, value):
-    cost = _number(value, f"unit_costs.{key}")
+def check_cost(key, value, lang="vi"):
+    cost = _vnd(value, f"unit_costs.{key}", lang)
     if cost <= 0 or cost > MAX_BUDGET:
         raise InvalidChoice(f"unit_costs.{key}", value, [], "a unit cost is a positive amount of VND")
     return cost

@@ -4,10 +4,9 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..errors import InvalidChoice
-from ..money import MoneyError, parse_money
 from ..units import check_vintage
 from .common import (CRITERIA, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, MAX_BUDGET, MAX_TIME_LIMIT, OBJECTIVES,
-                     PLAN_YEARS, RANKINGS, _num, _number)
+                     PLAN_YEARS, RANKINGS, _num, _number, _vnd)
 from .interventions import check_cost, check_weight
 
 
@@ -39,22 +38,12 @@ class PlanRequest:
 
 def _amount(value, param, lang="vi"):
     """VND from a number or from text as people type it ('50 tỷ', '2,5 tỷ', '50.000.000.000')."""
-    amount = _money(value, param, lang) if isinstance(value, str) and value.strip() else _number(value, param)
+    amount = _vnd(value, param, lang)
     if amount < 0:
         raise InvalidChoice(param, value, [], "a budget cannot be negative")
     if amount > MAX_BUDGET:
         raise InvalidChoice(param, value, [], f"at most {MAX_BUDGET:.0e} VND")
     return amount
-
-
-def _money(text, param, lang):
-    try:
-        return parse_money(text, lang)
-    except MoneyError as error:
-        try:
-            return _number(text, param)  # '5e9' and other plain numbers
-        except InvalidChoice:
-            raise InvalidChoice(param, text, [], str(error)) from None
 
 
 def _shares(value, param, codes):

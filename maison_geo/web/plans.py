@@ -242,21 +242,30 @@ def costs():
         raise Forbidden(gettext("Only editors may change unit costs."))
     form = request.form
     # check every field first, so one wrong value changes nothing
-    costs_ = {k: check_cost(k, form[f"cost_{k}"].strip()) for k in _edited(form, "cost_")}
+    costs_ = {k: check_cost(k, form[f"cost_{k}"].strip(), current_lang()) for k in _edited(form, "cost_")}
     weights = {k: check_weight(k, form[f"weight_{k}"].strip().replace(",", ".")) for k in _edited(form, "weight_")}
     planning, now = db(), {i.key: i for i in _interventions()}
     for key in now:
         if form.get(f"reset_{key}"):
             planning.reset_cost(key)
+            _audit("plan.cost.reset", key, {"was": now[key].unit_cost_vnd})
         elif key in costs_ and costs_[key] != now[key].unit_cost_vnd:
-            planning.set_cost(key, costs_[key], (form.get(f"note_{key}") or "").strip()[:500], _user_name())
+            note = (form.get(f"note_{key}") or "").strip()[:500]
+            planning.set_cost(key, costs_[key], note, _user_name())
+            _audit("plan.cost", key, {"from": now[key].unit_cost_vnd, "to": costs_[key], "note": note})
         if form.get(f"reset_weight_{key}"):
             planning.reset_weight(key)
+            _audit("plan.weight.reset", key, {"was": now[key].benefit_weight})
         elif key in weights and weights[key] != now[key].benefit_weight:
-            planning.set_weight(key, weights[key], (form.get(f"weight_note_{key}") or "").strip()[:500],
-                                _user_name())
+            note = (form.get(f"weight_note_{key}") or "").strip()[:500]
+            planning.set_weight(key, weights[key], note, _user_name())
+            _audit("plan.weight", key, {"from": now[key].benefit_weight, "to": weights[key], "note": note})
     back = request.form.get("back") or ""
     return redirect(url_for("plans.plan") + ("?" + back if back and "\n" not in back else ""))
+
+
+def _audit(action, target, detail):
+    current_app.extensions["maison"]["store"].userdata.record(_user_name() or "", action, target, detail)
 
 
 def _edited(form, prefix):
@@ -289,6 +298,7 @@ def save_scenario():
     result = _plan(data, current_lang()).to_dict(current_lang())
     name = db().save(request.form.get("name"), {"query": query, "request": result["request"]}, result,
                      _user_name())
+    _audit("plan.scenario.save", name, {"budget_vnd": result["summary"]["budget_vnd"], "vintage": result["vintage"]})
     return redirect(url_for("plans.scenario", name=name))
 
 
@@ -311,6 +321,7 @@ def delete_scenario(name):
         raise Forbidden(gettext("Only editors may delete scenarios."))
     db().get(name)
     db().delete(name)
+    _audit("plan.scenario.delete", name, {})
     return redirect(url_for("plans.scenarios"))
 
 
