@@ -126,3 +126,23 @@ def test_scenario_saves_and_cost_and_weight_edits_are_audited(store, tmp_path):
                        ("plan.scenario.delete", "Phương án A")]
     cost = next(e for e in log if e["action"] == "plan.cost")
     assert cost["detail"] == {"from": 25000000, "to": 30000000, "note": "báo giá 2025"}
+
+
+def test_scenarios_side_by_side_show_the_differences(store, tmp_path):
+    from maison_geo import create_app
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.path), "WTF_CSRF_ENABLED": False,
+                      "PLANNING_OPEN_EDIT": True, "PLANNING_DB": str(tmp_path / "p.sqlite"),
+                      "USERDATA_PATH": str(tmp_path / "u.sqlite")})
+    web = app.test_client()
+    web.post("/plan/scenarios", data={"name": "A", "query": "budget=5 tỷ"})
+    web.post("/plan/scenarios", data={"name": "B", "query": "budget=8 tỷ"})
+    body = web.get("/plan/compare?names=A&names=B&format=json").get_json()
+    spent = [s["summary"]["milp"]["spend_vnd"] for s in body["scenarios"]]
+    assert body["changes_from_first"]["spend"] == [None, spent[1] - spent[0]] and spent[1] > spent[0]
+    for row in body["communes"]:
+        a, b = row["spend"]
+        assert row["spend_change"] == [None, b - a]
+    page = web.get("/plan/compare?names=A&names=B").get_data(as_text=True)
+    differing = sum(1 for r in body["communes"] if r["spend_change"][1])
+    assert f"{differing} xã nhận số vốn khác với kịch bản A" in page and differing > 0
+    assert page.count('class="num changed"') == differing

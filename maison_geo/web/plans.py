@@ -339,7 +339,7 @@ def compare():
         return jsonify({"scenarios": [{"name": s["name"], "request": s["result"]["request"],
                                        "summary": s["result"]["summary"], "illustrative": s["result"]["illustrative"],
                                        "notice": s["result"].get("notice")} for s in chosen],
-                        "communes": table["rows"]})
+                        "changes_from_first": table["changes"], "communes": table["rows"]})
     columns = COMPARE_COLUMNS + [f"spend_vnd[{s['name']}]" for s in chosen] + \
         [f"beneficiaries[{s['name']}]" for s in chosen] + ["notice"]
     rows = [{"code": r["code"], "name": r["name"], "notice": table["notice"] or "",
@@ -365,7 +365,20 @@ def compare_table(chosen):
                              "spend": [None] * len(chosen), "beneficiaries": [None] * len(chosen)}
             rows[key]["spend"][i] = c["spend_vnd"]
             rows[key]["beneficiaries"][i] = c["beneficiaries"]
+    for row in rows.values():  # against the first scenario: what the others give more or less
+        row["spend_change"] = _changes(row["spend"])
+        row["beneficiaries_change"] = _changes(row["beneficiaries"])
     illustrative = any(s["result"]["illustrative"] for s in chosen)
     notices = list(dict.fromkeys(n for s in chosen for n in s["result"].get("notices", [])))
+    totals = {"spend": [s["result"]["summary"]["milp"]["spend_vnd"] for s in chosen],
+              "beneficiaries": [s["result"]["summary"]["milp"]["beneficiaries"] for s in chosen]}
     return {"names": names, "rows": [rows[k] for k in order], "illustrative": illustrative,
-            "notice": " ".join(notices) or None}
+            "notice": " ".join(notices) or None, "totals": totals,
+            "changes": {k: _changes(v) for k, v in totals.items()},
+            "differing": sum(1 for r in rows.values() if any(c for c in r["spend_change"] if c))}
+
+
+def _changes(values):
+    """Each value minus the first (None where either is missing); the first itself None."""
+    first = values[0] if values else None
+    return [None if i == 0 or v is None or first is None else round(v - first, 4) for i, v in enumerate(values)]
