@@ -94,7 +94,8 @@ def locator_view(vintage, code):
 
 def outline_payload(vintage):
     def make():
-        shape = store().units(vintage).union_all()
+        import shapely
+        shape = shapely.coverage_union_all(store().units(vintage).geometry.values)
         return _encode({"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"vintage": vintage},
              "geometry": json.loads(_geojson(shape))}]})
