@@ -68,15 +68,11 @@ MAP_FORMATS = ["html", "json", "csv", "xlsx", "geojson", "gpkg"]
 def map_payload(view):
     """What the map view shows, as data: values, status, source, class and colour of every unit."""
     payload = view.table.to_dict()
-    payload["classification"] = {
-        "scheme": view.classification.scheme, "k": view.classification.k,
-        "classes": [{"lower": b.lower, "upper": b.upper, "count": b.count, "color": c,
-                     "upper_included": b.closed_upper}
-                    for b, c in zip(view.classification.bands, view.colors)],
-        "no_data": {"color": maps.NO_DATA_COLOR, "count": view.legend[-1].count}}
+    payload["classification"] = maps.classes_payload(view)
     for row in payload["rows"]:
         style = view.styles[row["code"]]
         row["class"], row["color"] = style["band"], style["fill"]
+        row["value_text"] = view.value_texts[row["code"]]
     return payload
 
 
@@ -89,7 +85,7 @@ def _map_twin(fmt, view):
     common = {"vintage": table.vintage, "indicator": table.indicator.key, "period": table.period}
     rows = [{**r, **common, "level": "unit"} for r in payload["rows"]]
     rows.append({**payload["district"], **common})
-    columns = VALUE_COLUMNS + ["class", "color"]
+    columns = VALUE_COLUMNS + ["value_text", "class", "color"]
     if fmt == "csv":
         return exports.csv_file(rows, columns, name)
     if fmt == "xlsx":
@@ -111,7 +107,7 @@ def _notice(payload):
 
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "rank", "status", "illustrative", "source", "note",
-                "class", "color")
+                "value_text", "class", "color")
 
 
 def _with_values(units, payload):
