@@ -7,6 +7,7 @@ from branca.element import CssLink, JavascriptLink, MacroElement
 from jinja2 import Template
 from markupsafe import Markup, escape
 
+from . import symbols
 from .classify import classify, is_classed
 from .formatting import display_decimals, fixed, number, value_text
 
@@ -80,6 +81,9 @@ def legend_labels(classes, indicator, lang):
 def classes_payload(view):
     """The legend as data: each class's limits and its label exactly as shown."""
     classes = view.classification
+    if classes.scheme == "proportional":
+        return {**symbols.payload(classes), "k": 0, "classes": [],
+                "no_data": {"label": view.legend[-1].label, "color": NO_DATA_COLOR, "count": view.legend[-1].count}}
     bands = classes.bands or [None] * classes.k
     entries = [{"label": e.label, "count": e.count, "color": e.color} for e in view.legend if not e.no_data]
     for entry, band in zip(entries, bands):
@@ -120,8 +124,20 @@ def _place(view, row, band, lang, _):
                                                  view.decimals)
 
 
+def symbol_view(table, lang="vi", _=_IDENTITY):
+    """Counts and lengths as circles scaled by area over neutral communes (see symbols.py)."""
+    scale = symbols.symbols(table, lang)
+    view = ChoroplethView(table, scale, [symbols.CIRCLE_FILL], [], lang=lang)
+    for row in table.rows:
+        _place(view, row, None, lang, _)
+        style = view.styles[row.unit.code]
+        style["fill"] = NO_DATA_COLOR if row.value is None else symbols.BASE_FILL
+        style["radius"] = symbols.radius(row.value, scale.largest)
+    return _with_no_data(view, _)
+
+
 def _with_no_data(view, _):
-    missing = sum(1 for s in view.styles.values() if s["band"] is None)
+    missing = sum(1 for r in view.table.rows if r.value is None)
     view.legend.append(LegendEntry(NO_DATA_COLOR, _("No data"), missing, no_data=True))
     ranked = sum(1 for r in view.table.rows if r.rank)
     for row in view.table.rows:
@@ -251,10 +267,11 @@ def style_config(view):
     """Per-unit styles, compact enough for 11,163 units: a palette, each valued unit's index into it,
     the illustrative units, and tooltips only where there is a value (no data needs no table)."""
     if view is None:
-        return {"palette": [], "classOf": {}, "dashed": [], "tooltips": {}}
+        return {"palette": [], "classOf": {}, "dashed": [], "tooltips": {}, "circles": {}}
     palette = list(dict.fromkeys(s["fill"] for s in view.styles.values() if s["fill"] != NO_DATA_COLOR))
     valued = {code: s for code, s in view.styles.items() if s["fill"] != NO_DATA_COLOR}
-    return {"palette": palette,
+    circles = {code: round(s["radius"], 2) for code, s in valued.items() if s.get("radius")}
+    return {"palette": palette, "circles": circles, "circleFill": symbols.CIRCLE_FILL,
             "classOf": {code: palette.index(s["fill"]) for code, s in valued.items()},
             "dashed": [code for code, s in valued.items() if s["illustrative"]],
             "tooltips": {code: view.tooltips[code] for code in valued if code in view.tooltips}}

@@ -45,7 +45,7 @@ def _views():
 def test_every_shown_value_falls_in_its_shown_class(client, lang):
     checked = 0
     for key, kind, vintage, scheme, k in _views():
-        url = f"/map?indicator={key}&vintage={vintage}&scheme={scheme}&k={k}&lang={lang}"
+        url = f"/map?indicator={key}&vintage={vintage}&scheme={scheme}&k={k}&lang={lang}&symbol=choropleth"
         data = client.get(url + "&format=json").get_json()
         classes = data["classification"]["classes"]
         labels = [c["label"] for c in classes]

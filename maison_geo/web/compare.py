@@ -61,6 +61,7 @@ PROGRESS_COLUMNS = ["vintage", "indicator", "period", "code", "name", "unit_type
 @bp.get("/progress")
 def progress():
     req = map_request()
+    req.symbol = "choropleth"  # progress colours the communes themselves
     fmt = format_arg(["html", "json", "csv", "xlsx"])
     view = choropleth(req)
     table = view.table

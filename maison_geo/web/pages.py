@@ -1,10 +1,10 @@
 """HTML pages, each with its machine-readable twin (?format=json|csv|geojson)."""
 import json
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, url_for
 from flask_babel import gettext
 
-from .. import maps
+from .. import maps, symbols
 from ..errors import NotFound
 from ..units import REFORM_DATE, VINTAGES, check_vintage
 from ..values import FigureIndex, indicator_values
@@ -38,10 +38,32 @@ def map_page():
         _=gettext)
     rows = listed_rows(table.rows)
     return render_template("map.html", req=req, view=view, table=table, parts=maps.render_parts(fmap),
+                           alternative=_alternative(req, table.indicator),
                            rows=rows, hidden_rows=len(table.rows) - len(rows),
                            indicators=catalogue().mappable(), vintages=VINTAGES,
                            schemes=["quantiles", "equal_interval", "fisher_jenks", "target"],
                            reform_date=REFORM_DATE)
+
+
+def _alternative(req, indicator):
+    """(label, URL) of the other way to show this figure: a count's rate as a choropleth, a rate's count
+    as circles, else a count's own circles ↔ classes."""
+    args = {k: v for k, v in req.args().items() if k not in ("symbol", "indicator", "period")}
+    if req.symbol == "circles":
+        rate = symbols.matching_rate(indicator, catalogue())
+        if rate:
+            return (gettext("Show the rate as a shaded map: %(label)s", label=rate.label(current_lang())),
+                    url_for("pages.map_page", indicator=rate.key, period=req.period, **args))
+        return (gettext("Show as shaded classes instead of circles"),
+                url_for("pages.map_page", indicator=indicator.key, symbol="choropleth", period=req.period, **args))
+    count = symbols.matching_count(indicator, catalogue())
+    if count:
+        return (gettext("Show the count as circles: %(label)s", label=count.label(current_lang())),
+                url_for("pages.map_page", indicator=count.key, period=req.period, **args))
+    if "circles" in symbols.symbols_for(indicator):
+        return (gettext("Show as circles sized by value"),
+                url_for("pages.map_page", indicator=indicator.key, period=req.period, **args))
+    return None
 
 
 TABLE_LIMIT = 500  # rows in a page's table; a country of 11,163 rows would take seconds to draw
@@ -72,6 +94,8 @@ def map_payload(view):
     for row in payload["rows"]:
         style = view.styles[row["code"]]
         row["class"], row["color"] = style["band"], style["fill"]
+        if "radius" in style:
+            row["radius_px"] = round(style["radius"], 2)
         row["value_text"] = view.value_texts[row["code"]]
     return payload
 
