@@ -31,7 +31,8 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import api, auth, compare, eras, errors, filters, imports, locale, pages, plans, security, split, vendor
+    from . import (api, auth, compare, eras, errors, filters, imports, locale, pages, plans, prints, security,
+                   split, vendor)
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     app.config.setdefault("COMPRESS_CACHE_BACKEND", vendor.StaticGzipCache)
@@ -49,5 +50,6 @@ def create_app(config=None):
     app.register_blueprint(split.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(prints.bp)
     errors.register(app)
     return app

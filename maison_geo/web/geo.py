@@ -112,9 +112,8 @@ def labels(vintage):
         frame = store().units(vintage)
         if len(frame) > LABEL_LIMIT:
             return []
-        points = frame.geometry.representative_point()
-        return [{"code": c, "name": n, "lat": round(p.y, 5), "lon": round(p.x, 5)}
-                for c, n, p in zip(frame.code, frame.name, points)]
+        from ..labels import label_points
+        return label_points(frame)
     return _memo(("labels", vintage), make)
 
 

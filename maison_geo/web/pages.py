@@ -8,7 +8,7 @@ from .. import maps, symbols
 from ..errors import NotFound
 from ..units import REFORM_DATE, VINTAGES, check_vintage
 from ..values import FigureIndex, indicator_values
-from . import exports, geo
+from . import exports, geo, prints
 from .api import VALUE_COLUMNS, download, format_arg
 from .context import catalogue, store
 from .locale import current_lang
@@ -29,6 +29,8 @@ def map_page():
     fmt = format_arg(MAP_FORMATS)
     view = choropleth(req)
     table = view.table
+    if fmt in prints.MIMETYPES:
+        return prints.map_print(fmt, view)
     if fmt != "html":
         return _map_twin(fmt, view)
     fmap = maps.build_map(
@@ -84,7 +86,7 @@ def _tiles():
     return {"url": url, "attribution": current_app.config.get("TILE_ATTRIBUTION")} if url else None
 
 
-MAP_FORMATS = ["html", "json", "csv", "xlsx", "geojson", "gpkg"]
+MAP_FORMATS = ["html", "json", "csv", "xlsx", "geojson", "gpkg", "png", "svg", "pdf"]
 
 
 def map_payload(view):
