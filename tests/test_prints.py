@@ -70,3 +70,38 @@ def test_bad_print_options_are_refused_clearly(client, query, param):
     response = client.get(f"/map?indicator=ban_gate_pct&{query}")
     assert response.status_code == 400
     assert param in response.get_data(as_text=True)
+
+
+def pdf_pages(data, tmp_path):
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+@needs_poppler
+def test_fact_sheet_is_one_a4_page_with_every_indicator_status_and_source(client, tmp_path):
+    response = client.get("/communes/pre2025/04132?format=pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert pdf_pages(response.data, tmp_path) == 1
+    text = pdf_text(response.data, tmp_path)
+    profile = client.get("/communes/pre2025/04132?format=json").get_json()
+    assert "Xã Chiềng Mai" in text and "SỐ LIỆU MINH HỌA" in text
+    for row in profile["indicators"]:
+        assert row["label"][:40] in text
+    assert "minh họa" in text and "chính thức" in text and "GADM 4.1" in text
+    assert all(row[-5] == "yes" for row in pdf_fonts(response.data, tmp_path))
+
+
+@needs_poppler
+def test_atlas_has_a_contents_page_and_one_page_per_mappable_indicator(client, catalogue, tmp_path):
+    response = client.get("/atlas?vintage=post2025&period=2024&lang=en")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    mappable = [i for i in catalogue.mappable()]
+    assert pdf_pages(response.data, tmp_path) == len(mappable) + 1
+    text = pdf_text(response.data, tmp_path)
+    assert "Contents" in text and "ILLUSTRATIVE DATA" in text
+    for ind in mappable:
+        assert ind.label_en[:40] in text
+    assert client.get("/atlas?vintage=2030").status_code == 400
+    assert client.get("/atlas?format=html").status_code == 400

@@ -148,7 +148,7 @@ def _with_values(units, payload):
 @bp.get("/communes/<vintage>/<code>")
 def profile(vintage, code):
     vintage = check_vintage(vintage)
-    fmt = format_arg(["html", "json", "csv"])
+    fmt = format_arg(["html", "json", "csv", "pdf"])
     unit = next((u for u in store().unit_records(vintage) if u.code == code), None)
     if unit is None:
         raise NotFound(f"no unit {code!r} in {vintage}; units are keyed by era and code")
@@ -158,6 +158,8 @@ def profile(vintage, code):
                                  "full_name": unit.full_name, "unit_type": unit.unit_type},
                         "illustrative": any(r["status"] == "illustrative" for r in rows),
                         "indicators": rows, "facts": _facts(vintage, code)})
+    if fmt == "pdf":
+        return prints.fact_sheet(unit, vintage, rows)
     if fmt == "csv":
         flat = [{**r, "code": unit.code, "name": unit.full_name, "vintage": vintage} for r in rows]
         return download(to_csv(flat, PROFILE_COLUMNS), f"maison_profile_{unit.code}_{vintage}.csv",

@@ -51,6 +51,11 @@ def choropleth(req):
     index = FigureIndex(store(), catalogue(), req.vintage)
     table = indicator_values(store(), catalogue(), req.indicator, req.period, req.vintage, index=index)
     req.period = table.period
+    return view_for(table, req)
+
+
+def view_for(table, req):
+    """The view of a table as the request asks: circles or classes."""
     if req.symbol == "circles":
         return symbol_view(table, current_lang(), gettext)
     return build_view(table, req.scheme, req.k, current_lang(), gettext)
