@@ -69,16 +69,19 @@ def assemble(scope_name, geodata=None, mirror=None):
     units = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
     units = units.sort_values(["vintage", "code"], ascending=[False, True], ignore_index=True)
     _check_counts(units, scope)
+    cleaned, cleaning = boundaries.clean_coverage(units)
     return Dataset(
-        units=units,
-        web_units=boundaries.simplify_for_web(units, WEB_TOLERANCE_DEG),
+        units=cleaned,
+        source_units=units,
+        web_units=boundaries.simplify_for_web(cleaned, WEB_TOLERANCE_DEG),
         era_patches=patches,
         figures=fg.load_authored(geodata),
         crosswalk=_read_csv((geodata or paths.GEODATA) / "crosswalk_2025.csv"),
         facts=_read_csv((geodata or paths.GEODATA) / "commune_facts.csv"),
         sources=[_source_row(s) for s in sources.values()],
         meta={"fingerprint": fingerprint(scope_name, geodata), "scope": scope_name,
-              "scope_label": scope["label"], "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+              "scope_label": scope["label"], "coverage_cleaning": cleaning,
+              "gap_width_deg": boundaries.GAP_WIDTH_DEG, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
     )
 
 

@@ -7,8 +7,9 @@ from branca.element import CssLink, JavascriptLink, MacroElement
 from jinja2 import Template
 from markupsafe import Markup, escape
 
-from .classify import classify
-from .formatting import number, value_text
+from . import symbols
+from .classify import classify, is_classed
+from .formatting import display_decimals, fixed, number, value_text
 
 NO_DATA_COLOR = "#d4d4d4"
 # ColorBrewer sequential ramps (colour-blind safe); reversed when lower is better.
@@ -38,28 +39,59 @@ class LegendEntry:
 
 @dataclass
 class ChoroplethView:
-    """Everything a page needs to draw one indicator: classes, colours, legend, per-unit styles."""
+    """Everything a page needs to draw one indicator: classes, colours, legend, per-unit styles, and
+    each value as shown (value_texts), at the one precision of the legend."""
     table: object
     classification: object
     colors: list
     legend: list
     styles: dict = field(default_factory=dict)
     tooltips: dict = field(default_factory=dict)
+    value_texts: dict = field(default_factory=dict)
+    lang: str = "vi"
 
     @property
     def indicator(self):
         return self.table.indicator
 
+    @property
+    def decimals(self):
+        return getattr(self.classification, "decimals", None)
 
-def band_label(band, indicator, lang, is_last):
-    decimals = 1 if indicator.kind in ("percent", "length_km") else 0
-    lo, hi = number(band.lower, lang, decimals), number(band.upper, lang, decimals)
+
+def band_label(band, indicator, lang, is_last, decimals=None, single=False):
+    """'98,0 – < 98,7 %', the last class '≥ 99,6 %', one value alone '5'; all at one precision."""
+    if decimals is None:
+        decimals = display_decimals(indicator.kind)
+    lo, hi = fixed(band.lower, lang, decimals), fixed(band.upper, lang, decimals)
     unit = " %" if indicator.kind == "percent" else ""
-    if band.lower == band.upper:
+    if single:
         return f"{lo}{unit}"
-    if not band.closed_upper:
-        return f"{lo} – <{hi}{unit}"
-    return f"{lo} – {hi}{unit}"
+    if is_last:
+        return f"≥ {lo}{unit}"
+    return f"{lo} – < {hi}{unit}"
+
+
+def legend_labels(classes, indicator, lang):
+    single = classes.k == 1 and classes.bands[0].lower == classes.bands[0].upper
+    return [band_label(b, indicator, lang, i == classes.k - 1, classes.decimals, single)
+            for i, b in enumerate(classes.bands)]
+
+
+def classes_payload(view):
+    """The legend as data: each class's limits and its label exactly as shown."""
+    classes = view.classification
+    if classes.scheme == "proportional":
+        return {**symbols.payload(classes), "k": 0, "classes": [],
+                "no_data": {"label": view.legend[-1].label, "color": NO_DATA_COLOR, "count": view.legend[-1].count}}
+    bands = classes.bands or [None] * classes.k
+    entries = [{"label": e.label, "count": e.count, "color": e.color} for e in view.legend if not e.no_data]
+    for entry, band in zip(entries, bands):
+        if band is not None:
+            entry.update({"lower": band.lower, "upper": None if band.closed_upper else band.upper,
+                          "interval": "[lower, +inf)" if band.closed_upper else "[lower, upper)"})
+    return {"scheme": classes.scheme, "k": classes.k, "decimals": classes.decimals, "classes": entries,
+            "no_data": {"label": view.legend[-1].label, "color": NO_DATA_COLOR, "count": view.legend[-1].count}}
 
 
 def map_values(table):
@@ -67,25 +99,88 @@ def map_values(table):
 
 
 def build_view(table, scheme="quantiles", k=5, lang="vi", _=_IDENTITY, classification=None):
-    """classification: shared breaks (split view); by default the table's own values are classed."""
+    """classification: shared breaks (split view); by default the table's own values are classed.
+    Kinds that are not numbers (yes/no, categories) bypass classing."""
     indicator = table.indicator
+    if not is_classed(indicator):
+        return category_view(table, lang, _)
     values = map_values(table)
     classes = classification or classify(values, scheme, k, indicator)
     colors = ramp(indicator, classes.k)
-    legend = [LegendEntry(colors[i], band_label(b, indicator, lang, i == classes.k - 1), b.count)
-              for i, b in enumerate(classes.bands)]
-    missing = sum(1 for v in values if v is None)
-    legend.append(LegendEntry(NO_DATA_COLOR, _("No data"), missing, no_data=True))
-    view = ChoroplethView(table, classes, colors, legend)
-    ranked = sum(1 for r in table.rows if r.rank)
+    legend = [LegendEntry(colors[i], label, b.count)
+              for i, (b, label) in enumerate(zip(classes.bands, legend_labels(classes, indicator, lang)))]
+    view = ChoroplethView(table, classes, colors, legend, lang=lang)
     for row, value in zip(table.rows, values):
-        band = classes.band_of(value)
-        view.styles[row.unit.code] = {
-            "fill": NO_DATA_COLOR if band is None else colors[band], "band": band,
-            "illustrative": row.status == "illustrative"}
-        if value is not None:  # the map builds the few words of a no-data tooltip itself
-            view.tooltips[row.unit.code] = tooltip_html(row, table, lang, _, ranked)
+        _place(view, row, classes.band_of(value), lang, _)
+    return _with_no_data(view, _)
+
+
+def _place(view, row, band, lang, _):
+    view.styles[row.unit.code] = {
+        "fill": NO_DATA_COLOR if band is None else view.colors[band], "band": band,
+        "illustrative": row.status == "illustrative"}
+    yes_no = (_("Yes"), _("No"))
+    view.value_texts[row.unit.code] = value_text(row.value, view.indicator, lang, row.denominator, yes_no,
+                                                 view.decimals)
+
+
+def symbol_view(table, lang="vi", _=_IDENTITY):
+    """Counts and lengths as circles scaled by area over neutral communes (see symbols.py)."""
+    scale = symbols.symbols(table, lang)
+    view = ChoroplethView(table, scale, [symbols.CIRCLE_FILL], [], lang=lang)
+    for row in table.rows:
+        _place(view, row, None, lang, _)
+        style = view.styles[row.unit.code]
+        style["fill"] = NO_DATA_COLOR if row.value is None else symbols.BASE_FILL
+        style["radius"] = symbols.radius(row.value, scale.largest)
+    return _with_no_data(view, _)
+
+
+def _with_no_data(view, _):
+    missing = sum(1 for r in view.table.rows if r.value is None)
+    view.legend.append(LegendEntry(NO_DATA_COLOR, _("No data"), missing, no_data=True))
+    ranked = sum(1 for r in view.table.rows if r.rank)
+    for row in view.table.rows:
+        if row.value is not None:  # the map builds the few words of a no-data tooltip itself
+            view.tooltips[row.unit.code] = tooltip_html(row, view.table, view.lang, _, ranked,
+                                                        view.value_texts[row.unit.code])
     return view
+
+
+CATEGORY_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
+
+
+@dataclass
+class Categories:
+    """Stands in for a classification where values are named, not classed: one entry per shown text."""
+    scheme: str = "categories"
+    k_asked: int = 0
+    names: list = field(default_factory=list)
+    decimals: int = None
+    anchor: float = None
+    anchor_is_target: bool = False
+    bands: list = field(default_factory=list)
+
+    @property
+    def k(self):
+        return len(self.names)
+
+
+def category_view(table, lang="vi", _=_IDENTITY):
+    """Yes/no and categories: one colour per value as shown, most frequent first, never classed."""
+    indicator = table.indicator
+    yes_no = (_("Yes"), _("No"))
+    texts = {r.unit.code: value_text(r.value, indicator, lang, r.denominator, yes_no)
+             for r in table.rows if r.value is not None}
+    names = sorted(set(texts.values()), key=lambda t: (-list(texts.values()).count(t), t))
+    colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(names))]
+    counts = [list(texts.values()).count(n) for n in names]
+    view = ChoroplethView(table, Categories(names=names), colors,
+                          [LegendEntry(c, n, k) for c, n, k in zip(colors, names, counts)], lang=lang)
+    for row in table.rows:
+        text = texts.get(row.unit.code)
+        _place(view, row, None if text is None else names.index(text), lang, _)
+    return _with_no_data(view, _)
 
 
 def _map_value(row, indicator):
@@ -101,13 +196,14 @@ UNIT_TYPES = ("xa", "thi_tran", "phuong")
 STATUS_LABELS = {"official": "official", "reported": "reported", "illustrative": "illustrative"}
 
 
-def tooltip_html(row, table, lang="vi", _=_IDENTITY, ranked=None):
-    """Hover text: name with unit type, value, parts, rank, target and gap, status, source. Escaped."""
+def tooltip_html(row, table, lang="vi", _=_IDENTITY, ranked=None, shown=None):
+    """Hover text: name with unit type, value (as shown on the map), parts, rank, target and gap, status,
+    source. Escaped."""
     ind, unit = table.indicator, row.unit
     lines = [Markup("<strong>{}</strong> <span class='unit-type'>({})</span>").format(
         unit.name, _(unit.unit_type))]
     yes_no = (_("Yes"), _("No"))
-    lines.append(Markup("{}: <b>{}</b>").format(ind.label(lang), value_text(
+    lines.append(Markup("{}: <b>{}</b>").format(ind.label(lang), shown or value_text(
         row.value, ind, lang, row.denominator, yes_no)))
     if ind.kind == "percent" and row.numerator is not None:
         lines.append(Markup("{} / {}").format(number(row.numerator, lang), number(row.denominator, lang)))
@@ -171,10 +267,11 @@ def style_config(view):
     """Per-unit styles, compact enough for 11,163 units: a palette, each valued unit's index into it,
     the illustrative units, and tooltips only where there is a value (no data needs no table)."""
     if view is None:
-        return {"palette": [], "classOf": {}, "dashed": [], "tooltips": {}}
+        return {"palette": [], "classOf": {}, "dashed": [], "tooltips": {}, "circles": {}}
     palette = list(dict.fromkeys(s["fill"] for s in view.styles.values() if s["fill"] != NO_DATA_COLOR))
     valued = {code: s for code, s in view.styles.items() if s["fill"] != NO_DATA_COLOR}
-    return {"palette": palette,
+    circles = {code: round(s["radius"], 2) for code, s in valued.items() if s.get("radius")}
+    return {"palette": palette, "circles": circles, "circleFill": symbols.CIRCLE_FILL,
             "classOf": {code: palette.index(s["fill"]) for code, s in valued.items()},
             "dashed": [code for code, s in valued.items() if s["illustrative"]],
             "tooltips": {code: view.tooltips[code] for code in valued if code in view.tooltips}}
@@ -256,4 +353,5 @@ def progress_view(view, result):
     """The same view, coloured by progress state instead of value class."""
     styles = {p.row.unit.code: {"fill": PROGRESS_COLORS[p.state], "band": p.state,
                                 "illustrative": p.row.status == "illustrative"} for p in result.rows}
-    return ChoroplethView(view.table, view.classification, [], [], styles, view.tooltips)
+    return ChoroplethView(view.table, view.classification, [], [], styles, view.tooltips,
+                          view.value_texts, view.lang)

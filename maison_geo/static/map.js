@@ -141,6 +141,21 @@
       }
     };
 
+    /* A click opens the profile; on a touch screen (no hover) the first tap shows the value card and
+       a second tap on the same commune opens the profile. */
+    var tapped = null;
+    state.select = function (code, layer, latlng) {
+      if (isPicker(config)) { state.pick(code); return; }
+      if (!config.profile) { return; }
+      var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
+      if (touch && tapped !== code) {
+        tapped = code;
+        if (layer && layer.openTooltip) { layer.openTooltip(latlng); }
+        return;
+      }
+      openProfile(config, code);
+    };
+
     function unitLayer(data) {
       var byCode = {};
       var layer = L.geoJSON(data, {
@@ -164,11 +179,7 @@
       }
       layer.on("mouseover", hover(true));
       layer.on("mouseout", hover(false));
-      if (isPicker(config)) {
-        layer.on("click", function (event) { state.pick(codeOf(event)); });
-      } else if (config.profile) {
-        layer.on("click", function (event) { openProfile(config, codeOf(event)); });
-      }
+      layer.on("click", function (event) { state.select(codeOf(event), event.layer, event.latlng); });
       return { layer: layer, byCode: byCode, count: data.features.length };
     }
 
@@ -230,6 +241,25 @@
       return layer;
     }
 
+    /* Counts: a circle per commune, its area proportional to the value, largest drawn first. */
+    function circleLayer(entry) {
+      var sizes = config.circles || {};
+      var codes = Object.keys(sizes).sort(function (a, b) { return sizes[b] - sizes[a]; });
+      if (!codes.length) { return null; }
+      var at = {};
+      (config.labels || []).forEach(function (label) { at[label.code] = [label.lat, label.lon]; });
+      var group = L.featureGroup(codes.filter(function (code) { return entry.byCode[code]; }).map(function (code) {
+        var circle = L.circleMarker(at[code] || entry.byCode[code].getBounds().getCenter(), {
+          radius: sizes[code], color: "#ffffff", weight: 1, fillColor: config.circleFill, fillOpacity: 0.75,
+          dashArray: config.dashedSet[code] ? "3 2" : null, className: "value-circle" });
+        circle.code = code;
+        if (config.tooltips[code]) { circle.bindTooltip(config.tooltips[code], { sticky: true, className: "unit-tooltip" }); }
+        circle.on("click", function (event) { state.select(code, circle, event.latlng); });
+        return circle;
+      }));
+      return group.addTo(map);
+    }
+
     var units = getJSON(config.overview || config.geojson);
     Promise.all([units, config.outline ? getJSON(config.outline) : null])
       .then(function (data) {
@@ -248,6 +278,7 @@
           L.geoJSON(data[1], { interactive: false,
             style: { color: "#1d2b36", weight: 2.6, fill: false } }).addTo(map);
         }
+        state.circles = circleLayer(first);
       })
       .then(function () {
         state.ready = true;

@@ -15,6 +15,7 @@ class Dataset:
     sources: list = field(default_factory=list)  # [{name, file, sha256, attribution, licence, ...}]
     meta: dict = field(default_factory=dict)     # build fingerprint, scope, built_at
     era_patches: object = None  # GeoDataFrame: where the 2025 outline differs from the old one
+    source_units: object = None  # GeoDataFrame: the geometry as read upstream, before coverage cleaning
 
 
 class Store(ABC):
@@ -27,8 +28,9 @@ class Store(ABC):
         """dict of build metadata (fingerprint, scope, built_at); {} when empty."""
 
     @abstractmethod
-    def units(self, vintage, simplified=True):
-        """GeoDataFrame of one vintage's units (web-simplified unless asked for full geometry)."""
+    def units(self, vintage, simplified=True, source=False):
+        """GeoDataFrame of one vintage's units (web-simplified unless asked for full geometry; source:
+        as read upstream, before the coverage was cleaned)."""
 
     @abstractmethod
     def unit_records(self, vintage):

@@ -50,9 +50,10 @@ class GeoPackageStore(Store):
         except sqlite3.DatabaseError:
             return {}
 
-    def units(self, vintage, simplified=True):
+    def units(self, vintage, simplified=True, source=False):
+        """source: the geometry as read upstream, before the coverage was cleaned (full detail)."""
         check_vintage(vintage)
-        layer = "units_web" if simplified else "units"
+        layer = "units_source" if source else "units_web" if simplified else "units"
         return self._cached(("units", layer, vintage), lambda: pyogrio.read_dataframe(
             self.path, layer=layer, where=f"vintage = '{vintage}'"))
 
@@ -91,6 +92,8 @@ class GeoPackageStore(Store):
         partial.unlink(missing_ok=True)
         pyogrio.write_dataframe(dataset.units, partial, layer="units", driver="GPKG")
         pyogrio.write_dataframe(dataset.web_units, partial, layer="units_web", driver="GPKG")
+        if dataset.source_units is not None:
+            pyogrio.write_dataframe(dataset.source_units, partial, layer="units_source", driver="GPKG")
         if dataset.era_patches is not None and len(dataset.era_patches):
             pyogrio.write_dataframe(dataset.era_patches, partial, layer="era_patches", driver="GPKG")
         tables = {

@@ -28,8 +28,8 @@ class LayeredStore(Store):
     def meta(self):
         return self.base.meta()
 
-    def units(self, vintage, simplified=True):
-        return self.base.units(vintage, simplified)
+    def units(self, vintage, simplified=True, source=False):
+        return self.base.units(vintage, simplified, source)
 
     def unit_records(self, vintage):
         return self.base.unit_records(vintage)

@@ -31,8 +31,8 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import (api, auth, compare, eras, errors, filters, imports, locale, pages, plans, security, split,
-                   targets, vendor)
+    from . import (api, auth, compare, eras, errors, filters, imports, locale, pages, plans, prints, security,
+                   split, targets, vendor)
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     app.config.setdefault("COMPRESS_CACHE_BACKEND", vendor.StaticGzipCache)
@@ -50,6 +50,7 @@ def create_app(config=None):
     app.register_blueprint(split.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(prints.bp)
     app.register_blueprint(targets.bp)
     errors.register(app)
     return app

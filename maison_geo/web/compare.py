@@ -69,6 +69,7 @@ def progress():
         except InvalidChoice as error:
             target_error = error.to_dict()
     req = map_request()
+    req.symbol = "choropleth"  # progress colours the communes themselves
     fmt = format_arg(["html", "json", "csv", "xlsx"])
     view = choropleth(req)
     table = view.table

@@ -16,12 +16,12 @@ def register(app):
         return formatting.number(_missing_as_none(value), current_lang(), decimals)
 
     @app.template_filter("value_text")
-    def value_text(value, indicator, denominator=None):
+    def value_text(value, indicator, denominator=None, decimals=None):
         if isinstance(indicator, str):
             indicator = catalogue().get(indicator)
         return formatting.value_text(_missing_as_none(value), indicator, current_lang(),
                                      _missing_as_none(denominator),
-                                     (gettext("Yes"), gettext("No")))
+                                     (gettext("Yes"), gettext("No")), decimals)
 
     @app.template_filter("money")
     def money_text(value, unit=True):

@@ -94,7 +94,8 @@ def locator_view(vintage, code):
 
 def outline_payload(vintage):
     def make():
-        shape = store().units(vintage).union_all()
+        import shapely
+        shape = shapely.coverage_union_all(store().units(vintage).geometry.values)
         return _encode({"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"vintage": vintage},
              "geometry": json.loads(_geojson(shape))}]})
@@ -111,9 +112,8 @@ def labels(vintage):
         frame = store().units(vintage)
         if len(frame) > LABEL_LIMIT:
             return []
-        points = frame.geometry.representative_point()
-        return [{"code": c, "name": n, "lat": round(p.y, 5), "lon": round(p.x, 5)}
-                for c, n, p in zip(frame.code, frame.name, points)]
+        from ..labels import label_points
+        return label_points(frame)
     return _memo(("labels", vintage), make)
 
 

@@ -1,14 +1,14 @@
 """HTML pages, each with its machine-readable twin (?format=json|csv|geojson)."""
 import json
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, url_for
 from flask_babel import gettext
 
-from .. import maps
+from .. import maps, symbols
 from ..errors import NotFound
 from ..units import REFORM_DATE, VINTAGES, check_vintage
 from ..values import FigureIndex, indicator_values
-from . import exports, geo
+from . import exports, geo, prints
 from .api import VALUE_COLUMNS, download, format_arg
 from .context import catalogue, store
 from .locale import current_lang
@@ -29,6 +29,8 @@ def map_page():
     fmt = format_arg(MAP_FORMATS)
     view = choropleth(req)
     table = view.table
+    if fmt in prints.MIMETYPES:
+        return prints.map_print(fmt, view)
     if fmt != "html":
         return _map_twin(fmt, view)
     fmap = maps.build_map(
@@ -38,10 +40,32 @@ def map_page():
         _=gettext)
     rows = listed_rows(table.rows)
     return render_template("map.html", req=req, view=view, table=table, parts=maps.render_parts(fmap),
+                           alternative=_alternative(req, table.indicator),
                            rows=rows, hidden_rows=len(table.rows) - len(rows),
                            indicators=catalogue().mappable(), vintages=VINTAGES,
                            schemes=["quantiles", "equal_interval", "fisher_jenks", "target"],
                            reform_date=REFORM_DATE)
+
+
+def _alternative(req, indicator):
+    """(label, URL) of the other way to show this figure: a count's rate as a choropleth, a rate's count
+    as circles, else a count's own circles ↔ classes."""
+    args = {k: v for k, v in req.args().items() if k not in ("symbol", "indicator", "period")}
+    if req.symbol == "circles":
+        rate = symbols.matching_rate(indicator, catalogue())
+        if rate:
+            return (gettext("Show the rate as a shaded map: %(label)s", label=rate.label(current_lang())),
+                    url_for("pages.map_page", indicator=rate.key, period=req.period, **args))
+        return (gettext("Show as shaded classes instead of circles"),
+                url_for("pages.map_page", indicator=indicator.key, symbol="choropleth", period=req.period, **args))
+    count = symbols.matching_count(indicator, catalogue())
+    if count:
+        return (gettext("Show the count as circles: %(label)s", label=count.label(current_lang())),
+                url_for("pages.map_page", indicator=count.key, period=req.period, **args))
+    if "circles" in symbols.symbols_for(indicator):
+        return (gettext("Show as circles sized by value"),
+                url_for("pages.map_page", indicator=indicator.key, period=req.period, **args))
+    return None
 
 
 TABLE_LIMIT = 500  # rows in a page's table; a country of 11,163 rows would take seconds to draw
@@ -62,21 +86,19 @@ def _tiles():
     return {"url": url, "attribution": current_app.config.get("TILE_ATTRIBUTION")} if url else None
 
 
-MAP_FORMATS = ["html", "json", "csv", "xlsx", "geojson", "gpkg"]
+MAP_FORMATS = ["html", "json", "csv", "xlsx", "geojson", "gpkg", "png", "svg", "pdf"]
 
 
 def map_payload(view):
     """What the map view shows, as data: values, status, source, class and colour of every unit."""
     payload = view.table.to_dict()
-    payload["classification"] = {
-        "scheme": view.classification.scheme, "k": view.classification.k,
-        "classes": [{"lower": b.lower, "upper": b.upper, "count": b.count, "color": c,
-                     "upper_included": b.closed_upper}
-                    for b, c in zip(view.classification.bands, view.colors)],
-        "no_data": {"color": maps.NO_DATA_COLOR, "count": view.legend[-1].count}}
+    payload["classification"] = maps.classes_payload(view)
     for row in payload["rows"]:
         style = view.styles[row["code"]]
         row["class"], row["color"] = style["band"], style["fill"]
+        if "radius" in style:
+            row["radius_px"] = round(style["radius"], 2)
+        row["value_text"] = view.value_texts[row["code"]]
     return payload
 
 
@@ -89,7 +111,7 @@ def _map_twin(fmt, view):
     common = {"vintage": table.vintage, "indicator": table.indicator.key, "period": table.period}
     rows = [{**r, **common, "level": "unit"} for r in payload["rows"]]
     rows.append({**payload["district"], **common})
-    columns = VALUE_COLUMNS + ["class", "color"]
+    columns = VALUE_COLUMNS + ["value_text", "class", "color"]
     if fmt == "csv":
         return exports.csv_file(rows, columns, name)
     if fmt == "xlsx":
@@ -111,7 +133,7 @@ def _notice(payload):
 
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "rank", "status", "illustrative", "source", "note",
-                "class", "color")
+                "value_text", "class", "color")
 
 
 def _with_values(units, payload):
@@ -126,7 +148,7 @@ def _with_values(units, payload):
 @bp.get("/communes/<vintage>/<code>")
 def profile(vintage, code):
     vintage = check_vintage(vintage)
-    fmt = format_arg(["html", "json", "csv"])
+    fmt = format_arg(["html", "json", "csv", "pdf"])
     unit = next((u for u in store().unit_records(vintage) if u.code == code), None)
     if unit is None:
         raise NotFound(f"no unit {code!r} in {vintage}; units are keyed by era and code")
@@ -136,6 +158,8 @@ def profile(vintage, code):
                                  "full_name": unit.full_name, "unit_type": unit.unit_type},
                         "illustrative": any(r["status"] == "illustrative" for r in rows),
                         "indicators": rows, "facts": _facts(vintage, code)})
+    if fmt == "pdf":
+        return prints.fact_sheet(unit, vintage, rows)
     if fmt == "csv":
         flat = [{**r, "code": unit.code, "name": unit.full_name, "vintage": vintage} for r in rows]
         return download(to_csv(flat, PROFILE_COLUMNS), f"maison_profile_{unit.code}_{vintage}.csv",

@@ -6,7 +6,8 @@ from flask_babel import gettext
 
 from ..classify import check_scheme
 from ..errors import InvalidChoice
-from ..maps import build_view
+from .. import symbols
+from ..maps import build_view, symbol_view
 from ..units import DEFAULT_VINTAGE, check_vintage
 from ..values import FigureIndex, indicator_values
 from .context import catalogue, store
@@ -22,10 +23,11 @@ class MapRequest:
     vintage: str
     scheme: str
     k: int
+    symbol: str = "choropleth"
 
     def args(self, **changes):
         base = {"indicator": self.indicator, "period": self.period, "vintage": self.vintage,
-                "scheme": self.scheme, "k": self.k}
+                "scheme": self.scheme, "k": self.k, "symbol": self.symbol}
         base.update(changes)
         return {k: v for k, v in base.items() if v not in (None, "")}
 
@@ -38,7 +40,10 @@ def map_request():
     if ind.district_only:
         raise InvalidChoice("indicator", key, [i.key for i in catalogue().mappable()])
     scheme, k = check_scheme(args.get("scheme", "quantiles"), args.get("k", 5))
-    return MapRequest(key, args.get("period"), vintage, scheme, k)
+    symbol = args.get("symbol") or symbols.default_symbol(ind)
+    if symbol not in symbols.symbols_for(ind):
+        raise InvalidChoice("symbol", symbol, symbols.symbols_for(ind), f"{key} is a {ind.kind}")
+    return MapRequest(key, args.get("period"), vintage, scheme, k, symbol)
 
 
 def choropleth(req):
@@ -46,6 +51,13 @@ def choropleth(req):
     index = FigureIndex(store(), catalogue(), req.vintage)
     table = indicator_values(store(), catalogue(), req.indicator, req.period, req.vintage, index=index)
     req.period = table.period
+    return view_for(table, req)
+
+
+def view_for(table, req):
+    """The view of a table as the request asks: circles or classes."""
+    if req.symbol == "circles":
+        return symbol_view(table, current_lang(), gettext)
     return build_view(table, req.scheme, req.k, current_lang(), gettext)
 
 
