@@ -91,7 +91,7 @@ def money_text(vnd, lang="vi", unit=True):
     elif size >= MILLION:
         amount, word = vnd / MILLION, ("triệu", "million")
     else:
-        amount, word = vnd, (None, None)
+        amount, word = round(vnd), (None, None)  # whole đồng below a million
     decimals = 0 if float(amount).is_integer() else (1 if round(amount, 1) == round(amount, 2) else 2)
     text = number(round(amount, decimals), lang, decimals).rstrip()
     scale = word[0 if lang == "vi" else 1]

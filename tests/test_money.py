@@ -33,7 +33,7 @@ def test_what_is_not_an_amount_says_why(typed, says):
     (50e9, "50 tỷ đồng", "VND 50 billion"), (2.5e9, "2,5 tỷ đồng", "VND 2.5 billion"),
     (780e6, "780 triệu đồng", "VND 780 million"), (45_000, "45.000 đồng", "VND 45,000"),
     (1_234_000_000, "1,23 tỷ đồng", "VND 1.23 billion"), (1_250_000_000_000, "1.250 tỷ đồng", "VND 1,250 billion"),
-    (0, "0 đồng", "VND 0"), (None, "–", "–"),
+    (0, "0 đồng", "VND 0"), (None, "–", "–"), (960_198.15, "960.198 đồng", "VND 960,198"),
 ])
 def test_amounts_read_in_ty_and_trieu(vnd, vi, en):
     assert money_text(vnd, "vi") == vi and money_text(vnd, "en") == en

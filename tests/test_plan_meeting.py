@@ -146,3 +146,14 @@ def test_scenarios_side_by_side_show_the_differences(store, tmp_path):
     differing = sum(1 for r in body["communes"] if r["spend_change"][1])
     assert f"{differing} xã nhận số vốn khác với kịch bản A" in page and differing > 0
     assert page.count('class="num changed"') == differing
+
+
+def test_money_legend_keeps_communes_without_money_apart(client):
+    page = client.get("/plan?budget=2 tỷ").get_data(as_text=True)
+    legend = page[page.index('<aside id="legend"'):page.index("</aside>")]
+    entries = legend.split("<li")[1:]
+    assert "không được cấp vốn" in entries[0] and "(triệu đồng)" in legend
+    body = client.get("/plan?budget=2 tỷ&format=json").get_json()
+    unfunded = sum(1 for c in body["communes"] if not c["spend_vnd"])
+    assert unfunded > 0 and f"({unfunded} xã)" in entries[0]
+    assert "–" in entries[1] and "≥" in entries[-2]  # funded classes, then no data last

@@ -6,6 +6,7 @@ from flask import (Blueprint, current_app, g, jsonify, redirect, render_template
 from flask_babel import gettext
 
 from .. import maps
+from ..classify import classify
 from ..errors import Forbidden, InvalidChoice, MaisonError
 from ..figures import weakest
 from ..indicators import Indicator
@@ -184,8 +185,9 @@ def _page(result, error, vintage, units, interventions, args, status=200, scenar
         illustrative_notice=ILLUSTRATIVE_NOTICE), status
 
 
-MONEY = Indicator("plan_vnd", "Vốn phân bổ theo kế hoạch", "VND allocated by the plan", "đồng", "VND",
-                  "count", None, "maison-geo investment planner (planning assumptions)", theme="plan")
+MONEY = Indicator("plan_million_vnd", "Vốn phân bổ theo kế hoạch", "Money allocated by the plan", "triệu đồng",
+                  "million VND", "count", None, "maison-geo investment planner (planning assumptions)", theme="plan")
+NOT_FUNDED_COLOR = "#ffffff"
 
 
 def money_table(result, units):
@@ -198,16 +200,26 @@ def money_table(result, units):
     rows = []
     for unit in units:
         entry = by_code.get(unit.code)
-        value = None if entry is None else entry["spend_vnd"]
+        value = None if entry is None or entry["spend_vnd"] is None else round(entry["spend_vnd"] / 1e6)
         rows.append(ValueRow(value=value, status=weakest(statuses.get(unit.code, [])) if entry else None,
                              source="maison-geo plan; unit costs are planning assumptions", unit=unit))
-    total = result["summary"]["milp"]["spend_vnd"]
+    total = round(result["summary"]["milp"]["spend_vnd"] / 1e6)
     return ValueTable(MONEY, result["vintage"], result["period"], [result["period"]], rows,
                       ValueRow(value=total, status=weakest(r.status for r in rows)), [])
 
 
 def money_view(result, units):
-    return maps.build_view(money_table(result, units), "quantiles", 5, current_lang(), gettext)
+    """Money per commune in triệu đồng: the communes that get nothing in a class of their own
+    ("not funded"), the funded ones classed among themselves."""
+    table = money_table(result, units)
+    funded = [r.value for r in table.rows if r.value]
+    view = maps.build_view(table, "quantiles", 5, current_lang(), gettext,
+                           classify(funded, "quantiles", 5, MONEY))
+    unfunded = [r for r in table.rows if r.value == 0]
+    for row in unfunded:
+        view.styles[row.unit.code].update(fill=NOT_FUNDED_COLOR, band=None)
+    view.legend.insert(0, maps.LegendEntry(NOT_FUNDED_COLOR, gettext("not funded"), len(unfunded)))
+    return view
 
 
 # ---- exports ------------------------------------------------------------------------------------
