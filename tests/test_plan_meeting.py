@@ -157,3 +157,21 @@ def test_money_legend_keeps_communes_without_money_apart(client):
     unfunded = sum(1 for c in body["communes"] if not c["spend_vnd"])
     assert unfunded > 0 and f"({unfunded} xã)" in entries[0]
     assert "–" in entries[1] and "≥" in entries[-2]  # funded classes, then no data last
+
+
+def test_the_brief_for_the_meeting_is_two_pdf_pages(client, tmp_path):
+    import shutil
+    import subprocess
+    res = client.get("/plan?budget=20 tỷ&format=pdf")
+    assert res.status_code == 200 and res.content_type == "application/pdf" and res.data.startswith(b"%PDF")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is missing")
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(res.data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+2\b", info)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Kế hoạch đầu tư" in text and "Với 20 tỷ đồng làm được gì" in text and "SỐ LIỆU MINH HỌA" in text
+    assert "Đấu nối điện lưới quốc gia" in text and "Vốn phân bổ theo kế hoạch" in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # every font embedded

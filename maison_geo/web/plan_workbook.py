@@ -62,18 +62,13 @@ def _summary(sheet, result, _, name):
              [None, DECIMAL, None, COUNT, None, MONEY])
 
 
-REASONS = {"no_data": "no figures to find a gap", "no_gap": "no gap left to close", "closed": "every gap closed",
-           "minimum": "its minimum share decided the amount", "cap": "its maximum share stopped it",
-           "budget": "the budget went to items that reach more per đồng"}
-
-
 def _by_commune(sheet, result, _, name):
+    from .plans import REASONS
     _row(sheet, [_("Code"), _("Commune"), _("Money"), _("Households benefiting"), _("Cost to close all gaps"),
                  _("Minimum"), _("Maximum"), _("Why"), _("illustrative")], bold=True)
     for c in result["communes"]:
         _row(sheet, [c["code"], c["name"], c["spend_vnd"], c["beneficiaries"], c["cost_to_close_vnd"],
-                     c["min_spend_vnd"], c["max_spend_vnd"], _(REASONS.get(c.get("reason"), "")) if c.get("reason")
-                     else "", _("Yes") if c["illustrative"] else _("No")],
+                     c["min_spend_vnd"], c["max_spend_vnd"], _(REASONS.get(c.get("reason"), "")) if c.get("reason") else "", _("Yes") if c["illustrative"] else _("No")],
              [None, None, MONEY, COUNT, MONEY, MONEY, MONEY])
 
 

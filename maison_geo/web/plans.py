@@ -5,7 +5,8 @@ from pathlib import Path
 from flask import (Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for)
 from flask_babel import gettext
 
-from .. import maps
+from .. import maps, static_map
+from ..plan_brief import plan_brief
 from ..classify import classify
 from ..errors import Forbidden, InvalidChoice, MaisonError
 from ..figures import weakest
@@ -15,7 +16,7 @@ from ..planning import (CRITERIA, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKI
 from ..scenarios import PlanningDB
 from ..units import VINTAGES, check_vintage
 from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
-from . import exports, geo
+from . import exports, geo, prints
 from .plan_workbook import plan_workbook
 from .api import format_arg
 from .context import catalogue, store
@@ -145,7 +146,7 @@ def _units(vintage):
 
 @bp.get("/plan")
 def plan():
-    fmt = format_arg(["html", "json", "csv", "xlsx"])
+    fmt = format_arg(["html", "json", "csv", "xlsx", "pdf"])
     args = request.args
     vintage = check_vintage(args.get("vintage") or "pre2025")
     units = _units(vintage)
@@ -156,7 +157,7 @@ def plan():
         try:
             data = request_from_args(args, [u.code for u in units])
             result = _plan(data, current_lang()).to_dict(current_lang())
-            curve = _frontier(data, current_lang()) if fmt == "html" else None
+            curve = _frontier(data, current_lang()) if fmt in ("html", "pdf") else None
         except MaisonError as exc:
             if fmt != "html":
                 raise
@@ -164,7 +165,7 @@ def plan():
     elif fmt != "html":
         raise InvalidChoice("budget", None, [], "give a budget (VND) to compute a plan")
     if fmt != "html":
-        return _twin(fmt, result, "maison_plan")
+        return _twin(fmt, result, "maison_plan", curve=curve)
     return _page(result, error, vintage, units, interventions, args, status=400 if error else 200, curve=curve)
 
 
@@ -236,14 +237,31 @@ def _flat_rows(result):
     return out, ROW_COLUMNS + [f"units_{y}" for y in years if y != "total"] + ["notice"]
 
 
-def _twin(fmt, result, name, title=None):
+def _twin(fmt, result, name, title=None, curve=None):
     if fmt == "json":
         return jsonify(result)
+    if fmt == "pdf":
+        return _brief(result, curve, f"{name}_{result['vintage']}_{result['period']}", title)
     rows, columns = _flat_rows(result)
     name = f"{name}_{result['vintage']}_{result['period']}"
     if fmt == "csv":
         return exports.csv_file(rows, columns, name)
     return exports.attachment(plan_workbook(result, gettext, title), name, "xlsx")
+
+
+REASONS = {"no_data": "no figures to find a gap", "no_gap": "no gap left to close", "closed": "every gap closed",
+           "minimum": "its minimum share decided the amount", "cap": "its maximum share stopped it",
+           "budget": "the budget went to items that reach more per đồng"}
+
+
+def _brief(result, curve, name, title=None):
+    """The two-page PDF brief for a meeting: the summary page, then the money map."""
+    view = money_view(result, _units(result["vintage"]))
+    page = static_map.map_figure(view, store().units(result["vintage"]), prints.boundary_sources(view.table),
+                                 gettext)
+    body = plan_brief(result, curve, page, {k: gettext(v) for k, v in REASONS.items()}, gettext,
+                      current_lang(), name=title)
+    return prints.document(body, name, "pdf")
 
 
 # ---- unit costs ---------------------------------------------------------------------------------
@@ -316,7 +334,7 @@ def save_scenario():
 
 @bp.get("/plan/scenarios/<path:name>")
 def scenario(name):
-    fmt = format_arg(["html", "json", "csv", "xlsx"])
+    fmt = format_arg(["html", "json", "csv", "xlsx", "pdf"])
     saved = db().get(name)
     result = saved["result"]
     if fmt == "json":
