@@ -20,9 +20,12 @@ def decimals_for(kind, value=None):
 
 
 def value_text(value, indicator, lang="vi", denominator=None, yes_no=("Có", "Không")):
-    """A value with its unit: '47,1 %', '1.296 hộ', 'Có', '3/5'."""
+    """A value with its unit: '47,1 %', '1.296 hộ', 'Có', '3/5', 'Khu vực III'."""
     if value is None:
         return "–"
+    if indicator.kind == "categorical":
+        category = indicator.category(value)
+        return category.label(lang) if category else "–"
     if indicator.kind == "boolean":
         if denominator:
             return f"{number(value, lang)}/{number(denominator, lang)}"

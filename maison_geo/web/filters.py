@@ -2,7 +2,7 @@
 from flask_babel import gettext
 from jinja2 import Undefined
 
-from .. import formatting
+from .. import facts, formatting
 from .context import catalogue
 from .locale import current_lang
 
@@ -22,6 +22,10 @@ def register(app):
         return formatting.value_text(_missing_as_none(value), indicator, current_lang(),
                                      _missing_as_none(denominator),
                                      (gettext("Yes"), gettext("No")))
+
+    @app.template_filter("fact_date")
+    def fact_date(as_of):
+        return facts.date_text(_missing_as_none(as_of), current_lang())
 
     @app.template_filter("unit_of")
     def unit_of(key):

@@ -5,11 +5,13 @@ from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import gettext
 
 from .. import maps
+from ..facts import fact_line, raw_fact_line
+from ..qualitative import qualitative_payload
 from ..errors import NotFound
 from ..units import REFORM_DATE, VINTAGES, check_vintage
 from ..values import FigureIndex, indicator_values
 from . import exports, geo
-from .api import VALUE_COLUMNS, download, format_arg
+from .api import FACT_COLUMNS, VALUE_COLUMNS, download, format_arg
 from .context import catalogue, store
 from .locale import current_lang
 from .tables import to_csv
@@ -68,7 +70,7 @@ MAP_FORMATS = ["html", "json", "csv", "xlsx", "geojson", "gpkg"]
 def map_payload(view):
     """What the map view shows, as data: values, status, source, class and colour of every unit."""
     payload = view.table.to_dict()
-    payload["classification"] = {
+    payload["classification"] = qualitative_payload(view) if view.indicator.qualitative else {
         "scheme": view.classification.scheme, "k": view.classification.k,
         "classes": [{"lower": b.lower, "upper": b.upper, "count": b.count, "color": c,
                      "upper_included": b.closed_upper}
@@ -111,7 +113,7 @@ def _notice(payload):
 
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "rank", "status", "illustrative", "source", "note",
-                "class", "color")
+                *FACT_COLUMNS, "class", "color")
 
 
 def _with_values(units, payload):
@@ -172,13 +174,19 @@ def _profile_rows(vintage, unit):
                          "district_status": district.status if district else None, "series": []})
             continue
         period, row, table = series[-1]
+        line = fact_line(row, ind, lang, gettext)
         rows.append({**row.to_dict(), **base, "period": period, "ranked": sum(1 for r in table.rows if r.rank),
                      "district_value": table.district.to_dict()["value"],
                      "district_status": table.district.status,
-                     "series": [{"period": p, "value": r.to_dict()["value"], "status": r.status}
-                                for p, r, _ in series]})
+                     "fact": line.text if line else None,
+                     "series": [] if ind.qualitative else [
+                         {"period": p, "value": r.to_dict()["value"], "status": r.status, "standard":
+                          r.standard.key if r.standard else None} for p, r, _ in series]})
     return rows
 
 
 def _facts(vintage, code):
-    return [f for f in store().facts() if f["vintage"] == vintage and f["code"] == code]
+    """The commune's dated facts from the news, each with its plain sentence ('Tháng 12/2024: ...')."""
+    lang = current_lang()
+    return [{**f, "sentence": raw_fact_line(f, lang, gettext).text}
+            for f in store().facts() if f["vintage"] == vintage and f["code"] == code]

@@ -7,6 +7,7 @@ from flask_babel import gettext
 from ..classify import check_scheme
 from ..errors import InvalidChoice
 from ..maps import build_view
+from ..qualitative import build_qualitative_view
 from ..units import DEFAULT_VINTAGE, check_vintage
 from ..values import FigureIndex, indicator_values
 from .context import catalogue, store
@@ -46,6 +47,8 @@ def choropleth(req):
     index = FigureIndex(store(), catalogue(), req.vintage)
     table = indicator_values(store(), catalogue(), req.indicator, req.period, req.vintage, index=index)
     req.period = table.period
+    if table.indicator.qualitative:
+        return build_qualitative_view(table, current_lang(), gettext)
     return build_view(table, req.scheme, req.k, current_lang(), gettext)
 
 
