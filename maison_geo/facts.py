@@ -44,6 +44,11 @@ class FactLine:
     quote: str = ""
 
 
+def quote_of(note):
+    """A figure's note without the 'as of <date>; ' the figure files start it with (the date is shown apart)."""
+    return re.sub(r"^as of [^;]*;?\s*", "", note or "")
+
+
 def date_text(as_of, lang="vi"):
     """'2024-12' → 'Tháng 12/2024' (vi) or 'December 2024' (en); '2020-12-27' → '27/12/2020'; '2015' → '2015'."""
     match = _DATE.match(as_of or "")
@@ -74,17 +79,19 @@ def fact_line(row, indicator, lang="vi", _=_IDENTITY):
     url = row.source_url
     publisher = short_source(_title(row.source, url))
     when = date_text(row.as_of, lang)
-    if indicator.kind == "categorical":
+    if indicator.carry_forward:  # a status: since when, and whether it is carried
         category = row.category.label(lang) if row.category else "?"
         text = _("%(status)s since %(date)s · %(source)s", status=category, date=when, source=publisher)
         if row.carried_forward:
             text += " " + _("(recognised then, carried forward: not a new observation)")
-        return FactLine(text, url, row.note)
+        return FactLine(text, url, quote_of(row.note))
     shown = value_text(row.value, indicator, lang)
     text = f"{when}: {shown} — {publisher}"
+    if indicator.valid_for:  # decided for a span (QĐ 861: 2021–2025); the date is the source's
+        text += " " + _("(valid %(first)s–%(last)s)", first=indicator.valid_for[0], last=indicator.valid_for[1])
     if row.standard:
         text += f" ({row.standard.label(lang)})"
-    return FactLine(text, url, row.note)
+    return FactLine(text, url, quote_of(row.note))
 
 
 def raw_fact_line(fact, lang="vi", _=_IDENTITY):

@@ -11,6 +11,7 @@ from .maps import NO_DATA_COLOR, ChoroplethView, LegendEntry, tooltip_html
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 YES_NO_COLORS = {"yes": "#0072B2", "partly": "#56B4E9", "no": "#E69F00"}
+NOT_APPLICABLE = "not_applicable"
 _IDENTITY = lambda text, **values: text % values if values else text  # noqa: E731
 
 
@@ -56,6 +57,10 @@ def category_of(row, indicator):
     return row.category.key if row.category else None
 
 
+def applies(row, indicator):
+    return not indicator.applies_to or row.unit is None or row.unit.unit_type in indicator.applies_to
+
+
 def category_labels(indicator, lang, _=_IDENTITY):
     if indicator.kind == "boolean":
         return {"yes": _("Yes"), "partly": _("Some former communes"), "no": _("No")}
@@ -66,13 +71,18 @@ def build_qualitative_view(table, lang="vi", _=_IDENTITY):
     """Legend (every category with its count, then no data), styles and tooltips of a categorical map."""
     indicator = table.indicator
     colors, labels = category_colors(indicator), category_labels(indicator, lang, _)
-    keys = [category_of(r, indicator) for r in table.rows]
+    keys = [NOT_APPLICABLE if not applies(r, indicator) else category_of(r, indicator) for r in table.rows]
     shown = [k for k in labels if k != "partly" or "partly" in keys]
     classes = CategoryClassification([CategoryClass(k, labels[k], colors[k], keys.count(k)) for k in shown])
     legend = [LegendEntry(c.color, c.label, c.count) for c in classes.classes]
+    if NOT_APPLICABLE in keys:  # a thị trấn for an indicator of xã: not a missing figure
+        types = ", ".join(_(t) for t in indicator.applies_to)
+        legend.append(LegendEntry(NO_DATA_COLOR, _("Not applicable (only for %(types)s)", types=types),
+                                  keys.count(NOT_APPLICABLE)))
     legend.append(LegendEntry(NO_DATA_COLOR, _("No data"), keys.count(None), no_data=True))
     view = ChoroplethView(table, classes, [c.color for c in classes.classes], legend)
     for row, key in zip(table.rows, keys):
+        key = None if key == NOT_APPLICABLE else key
         view.styles[row.unit.code] = {"fill": colors[key] if key else NO_DATA_COLOR,
                                       "band": classes.index_of(key) if key else None,
                                       "illustrative": row.status == "illustrative"}
@@ -88,8 +98,8 @@ def fact_tooltip(row, table, lang="vi", _=_IDENTITY):
     if not line:
         return base
     extra = [Markup("<small>{}</small>").format(line.text)]
-    if row.note:
-        extra.append(Markup("<small><q>{}</q></small>").format(row.note))
+    if line.quote:
+        extra.append(Markup("<small><q>{}</q></small>").format(line.quote))
     if line.url:
         extra.append(Markup('<small><a href="{}" target="_blank" rel="noreferrer">{}</a></small>').format(
             line.url, _("Read the source")))
@@ -101,4 +111,5 @@ def qualitative_payload(view):
     return {"scheme": "categories", "k": view.classification.k,
             "classes": [{"key": c.key, "label": c.label, "count": c.count, "color": c.color}
                         for c in view.classification.classes],
+            "not_applicable": sum(e.count for e in view.legend[len(view.classification.classes):-1]),
             "no_data": {"color": NO_DATA_COLOR, "count": view.legend[-1].count}}

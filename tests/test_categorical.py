@@ -237,7 +237,9 @@ def test_yes_no_is_drawn_by_category_with_the_district_as_21_of_21(client):
     data = client.get("/map?indicator=road_paved_to_centre&format=json&lang=en").get_json()
     assert data["classification"]["scheme"] == "categories"
     assert [(c["key"], c["count"]) for c in data["classification"]["classes"]] == [("yes", 21), ("no", 0)]
-    assert data["classification"]["no_data"]["count"] == 1  # the thị trấn: the indicator is for xã
+    assert data["classification"]["no_data"]["count"] == 0
+    assert data["classification"]["not_applicable"] == 1  # the thị trấn: the indicator is for xã
+    assert "Không áp dụng (chỉ cho xã) <span" in html.replace("\n", " ") or "Không áp dụng (chỉ cho xã)" in legend
 
 
 def test_the_status_map_page_says_how_many_have_no_fact_and_the_2025_view_says_why_empty(client):
@@ -286,3 +288,42 @@ def test_every_page_and_export_handles_a_categorical_indicator(client):
     for fmt in ("html", "json", "csv"):
         assert client.get(f"/communes/pre2025/04120?format={fmt}").status_code == 200
         assert client.get(f"/communes/post2025/04105?format={fmt}").status_code == 200
+
+
+# ---- facts in sentences -----------------------------------------------------------------------------
+
+def test_dates_and_sentences_of_facts():
+    from maison_geo.facts import date_text, raw_fact_line, short_source
+    assert date_text("2024-12") == "Tháng 12/2024" and date_text("2024-12", "en") == "December 2024"
+    assert date_text("2020-12-27") == "27/12/2020" and date_text("2015") == "2015"
+    assert short_source('Báo Sơn La (English): "First specially difficult commune"') == "Báo Sơn La"
+    assert short_source('Dân Việt / Trang trại Việt, 2022-08-07: "Giải pháp"') == "Dân Việt / Trang trại Việt"
+    fact = {"indicator": "ban_count", "value": "11", "qualifier": "", "unit": "bản, tiểu khu", "as_of": "2024-12",
+            "source_title": 'Báo Sơn La (English): "First..."', "source_url": "https://en.baosonla.org.vn/x"}
+    line = raw_fact_line(fact)
+    assert line.text == "Tháng 12/2024: Villages (bản, tiểu khu): 11 bản, tiểu khu — Báo Sơn La"
+    assert line.url == "https://en.baosonla.org.vn/x"
+    status = raw_fact_line({**fact, "indicator": "ntm_status", "value": "advanced", "as_of": "2020-12-27"})
+    assert status.text == "27/12/2020: reached the advanced new-rural standard — Báo Sơn La"
+
+
+def test_the_profile_says_facts_in_sentences_not_raw_lines(client):
+    html = client.get("/communes/pre2025/04150").get_data(as_text=True)
+    assert "hamlets_connected_to_grid_2021_12_30 =" not in html
+    assert "30/12/2021: Số bản được nối lưới điện ngày 30/12/2021: 5 hamlets — QĐND" in html
+    data = client.get("/communes/pre2025/04120?format=json&lang=en").get_json()
+    ntm = next(r for r in data["indicators"] if r["indicator"] == "ntm_status")
+    assert ntm["value"] == "advanced" and ntm["carried_forward"] is True
+    assert ntm["fact"].startswith("Advanced new-rural standard since 27 December 2020 · Báo Sơn La")
+    assert "2015: reached the new-rural standard — Báo Sơn La" in [f["sentence"] for f in data["facts"]]
+
+
+def test_compare_shows_categories_with_their_fact_and_no_difference(client):
+    data = client.get("/compare?codes=04120,04132&format=json&lang=en").get_json()
+    ntm = [r for r in data["rows"] if r["indicator"] == "ntm_status"]
+    assert [r["value"] for r in ntm] == ["advanced", "standard"] and {r["difference"] for r in ntm} == {None}
+    assert ntm[1]["fact"].startswith("New-rural standard since 31 December 2024")
+    ethnic = next(r for r in data["rows"] if r["indicator"] == "ethnic_area_class" and r["code"] == "04132")
+    assert ethnic["fact"] == "December 2024: Region III (especially difficult) — Báo Sơn La (valid 2021–2025)"
+    html = client.get("/compare?codes=04120,04132&lang=vi").get_data(as_text=True)
+    assert "Nông thôn mới nâng cao từ 27/12/2020 · Báo Sơn La" in html

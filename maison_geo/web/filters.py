@@ -23,6 +23,13 @@ def register(app):
                                      _missing_as_none(denominator),
                                      (gettext("Yes"), gettext("No")))
 
+    @app.template_filter("fact_sentence")
+    def fact_sentence(row, indicator):
+        """FactLine (text, url, quote) of a value row from a dated source, else None."""
+        return facts.fact_line(row, indicator, current_lang(), gettext)
+
+    app.add_template_filter(facts.quote_of, "quote_of")
+
     @app.template_filter("fact_date")
     def fact_date(as_of):
         return facts.date_text(_missing_as_none(as_of), current_lang())
