@@ -155,6 +155,8 @@ class Catalogue:
             entry = targets.get(ind.key)
             if entry is not None and not entry.get("source"):
                 raise ValueError(f"target of {ind.key}: a target needs a source")
+            if entry is not None and ind.kind == "categorical":
+                raise ValueError(f"target of {ind.key}: a categorical indicator has no numeric target")
             changed.append(replace(ind, target=Target(**entry)) if entry else ind)
         return Catalogue(changed)
 

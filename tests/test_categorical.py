@@ -20,6 +20,11 @@ def test_categorical_kind_has_ordered_labelled_categories(catalogue):
                 "higher_is_better": None, "source": "s"})
 
 
+def test_a_categorical_indicator_takes_no_numeric_target(catalogue):
+    with pytest.raises(ValueError, match="categorical"):
+        catalogue.with_targets({"ntm_status": {"value": 3, "year": 2025, "source": "s"}})
+
+
 def test_poverty_standard_follows_the_period(catalogue):
     poverty = catalogue.get("poverty_rate_pct")
     assert poverty.standard(2020).key == "2016_2020"
