@@ -4,6 +4,8 @@ from collections import defaultdict
 from .figures import UNIT, Figure, weakest
 
 SUMMABLE = ("count", "length_km")
+# percents are recomputed from their parts; a categorical status was decided for a former commune
+NOT_AGGREGATED = ("percent", "categorical")
 
 
 def crosswalk_groups(crosswalk):
@@ -19,7 +21,8 @@ def to_post2025(old_figures, crosswalk, catalogue, old_units):
 
     Counts are summed when every former commune has a figure (a partial sum would mislead);
     booleans become "k of n former communes"; percents are not aggregated here but recomputed
-    later from the summed numerators and denominators. Any illustrative part makes the whole
+    later from the summed numerators and denominators; categorical legal statuses are never
+    aggregated (they were decided for the former communes). Any illustrative part makes the whole
     illustrative, and the source lists the parts.
     """
     units = {u.code: u for u in old_units}
@@ -31,7 +34,7 @@ def to_post2025(old_figures, crosswalk, catalogue, old_units):
     for new_code, old_codes in crosswalk_groups(crosswalk).items():
         for (key, period), figs in by_key.items():
             indicator = _indicator(catalogue, key)
-            if indicator is None or indicator.kind == "percent":
+            if indicator is None or indicator.kind in NOT_AGGREGATED:
                 continue
             applicable = [c for c in old_codes if not indicator.applies_to
                           or (c in units and units[c].unit_type in indicator.applies_to)]

@@ -43,6 +43,7 @@ def compare(store, catalogue, vintage, codes):
         by_code = {r.unit.code: r for r in table.rows}
         cells = [by_code[c] for c in codes]
         base = cells[0].value
-        diffs = [None if (c.value is None or base is None) else c.value - base for c in cells]
+        diffs = [None if (c.value is None or base is None or ind.qualitative) else c.value - base
+                 for c in cells]  # a category has no difference
         rows.append(ComparisonRow(ind, table.period, cells, table.district, diffs))
     return rows

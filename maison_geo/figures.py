@@ -10,7 +10,7 @@ STATUSES = ("official", "reported", "illustrative")  # strongest first
 DISTRICT = "district"
 UNIT = "unit"
 FIELDS = ("vintage", "level", "code", "indicator", "period", "value", "denominator",
-          "status", "source", "note")
+          "status", "source", "note", "as_of")
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Figure:
     source: str
     note: str = ""
     denominator: Optional[float] = None
+    as_of: str = ""  # the date the source gives ("2024-12", "2020-12-27"), when finer than the period
 
     @property
     def key(self):
@@ -44,27 +45,42 @@ def _number(text):
     return None if text in (None, "") else float(text)
 
 
-def parse_row(row):
+def parse_row(row, categories=None):
+    """categories: {indicator: {category key: stored value}}; a categorical figure is written by its key."""
     status = row["status"]
     if status not in STATUSES:
         raise ValueError(f"status {status!r} not in {STATUSES}")
+    value = row["value"]
+    by_key = (categories or {}).get(row["indicator"])
+    if by_key is not None:
+        if value not in by_key:
+            raise ValueError(f"{row['indicator']}: category {value!r} not in {list(by_key)}")
+        value = by_key[value]
     return Figure(row["vintage"], row["level"], row["code"], row["indicator"], int(row["period"]),
-                  float(row["value"]), status, nfc(row["source"]), nfc(row.get("note") or ""),
-                  _number(row.get("denominator")))
+                  float(value), status, nfc(row["source"]), nfc(row.get("note") or ""),
+                  _number(row.get("denominator")), row.get("as_of") or "")
 
 
-def read_csv(path):
+def read_csv(path, categories=None):
     with open(path, encoding="utf-8", newline="") as f:
-        return [parse_row(r) for r in csv.DictReader(f)]
+        return [parse_row(r, categories) for r in csv.DictReader(f)]
 
 
-def write_csv(path, figures):
+def category_codes(geodata=None):
+    """{indicator: {category key: stored value}} of the catalogue's categorical indicators."""
+    from .indicators import Catalogue
+    catalogue = Catalogue.load((geodata or paths.GEODATA) / "indicators.json")
+    return {i.key: {c.key: n for n, c in enumerate(i.categories, 1)} for i in catalogue if i.categories}
+
+
+def write_csv(path, figures, categories=None):
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, FIELDS, lineterminator="\n")
         writer.writeheader()
         for fig in figures:
             row = fig.to_dict()
-            row["value"] = _plain(row["value"])
+            keys = {n: k for k, n in (categories or {}).get(fig.indicator, {}).items()}
+            row["value"] = keys.get(fig.value, _plain(row["value"]))
             row["denominator"] = _plain(row["denominator"])
             writer.writerow(row)
 
@@ -78,7 +94,8 @@ def _plain(number):
 def load_authored(geodata=None):
     """Every figure file under geodata/figures/, in name order."""
     folder = (geodata or paths.GEODATA) / "figures"
-    return [fig for path in sorted(folder.glob("*.csv")) for fig in read_csv(path)]
+    codes = category_codes(geodata)
+    return [fig for path in sorted(folder.glob("*.csv")) for fig in read_csv(path, codes)]
 
 
 def precedence(fig):

@@ -51,10 +51,13 @@ def with_unit(text, indicator, lang="vi"):
 
 
 def value_text(value, indicator, lang="vi", denominator=None, yes_no=("Có", "Không"), decimals=None):
-    """A value with its unit: '47,1 %', '1.296 hộ', 'Có', '3/5'. decimals: exactly that many (a map's
+    """A value with its unit: '47,1 %', '1.296 hộ', 'Có', '3/5', 'Khu vực III'. decimals: exactly that many (a map's
     one precision), else as few as the value needs."""
     if value is None:
         return "–"
+    if indicator.kind == "categorical":
+        category = indicator.category(value)
+        return category.label(lang) if category else "–"
     if indicator.kind == "boolean":
         if denominator:
             return f"{number(value, lang)}/{number(denominator, lang)}"

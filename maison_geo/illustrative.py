@@ -1,9 +1,11 @@
 """The illustrative demo set: per-commune infrastructure figures for 2024.
 
 Real per-commune figures are not published. This script makes a plausible set whose 22 values of
-every count add up exactly to the district report, that keeps every real commune fact we have
-(Chiềng Mai 11 bản and 1,296 households, Chiềng Nơi 15 bản, Chiềng Kheo 100 % on the grid, Chiềng Mai
-22 km of roads and at least 9 village gates, 20 bản in old Nà Bó and Tà Hộc together), and whose numerators never exceed their denominators.
+every count add up exactly to the district report, that keeps every real commune fact we have (every
+reported count of households, bản and widened road in geodata/figures/, the latest one of each
+commune up to 2024: Chiềng Mai 11 bản, Hát Lót xã 16, Cò Nòi 29, ...; Chiềng Kheo 100 % on the grid,
+at least 9 village gates in Chiềng Mai, 20 bản in old Nà Bó and Tà Hộc together), and whose
+numerators never exceed their denominators.
 It is seeded, so a rerun writes the same file:
 
     python -m maison_geo illustrative        # rewrites geodata/figures/illustrative_2024.csv
@@ -24,12 +26,8 @@ SOURCE = ("maison-geo illustrative demo set (python -m maison_geo illustrative, 
           "district totals from the 2020–2025 term report")
 NOTE = "illustrative: not a real per-commune figure; the 22 values add up to the district figure"
 
-CHIENG_MAI, CHIENG_NOI, CHIENG_KHEO = "04132", "04141", "04150"
-KNOWN = {  # real commune facts the set must respect (geodata/figures/news.csv)
-    "households": {CHIENG_MAI: 1296},
-    "ban_count": {CHIENG_MAI: 11, CHIENG_NOI: 15},
-    "road_widened_km": {CHIENG_MAI: 22},
-}
+CHIENG_MAI, CHIENG_KHEO = "04132", "04150"
+PINNED = ("households", "ban_count", "road_widened_km")  # reported counts the set must keep
 MIN_GATES = {CHIENG_MAI: 9}  # 9 cổng bản built there since 2021
 BAN_GROUPS = {("04136", "04165"): 20}  # new xã Tà Hộc (old Nà Bó + Tà Hộc) had 20 bản in 2025
 
@@ -72,23 +70,35 @@ def _pinned(codes, known, default_lower=None):
     return lower, upper
 
 
-def generate(units, households_2019, district, rng=None):
-    """dict indicator -> {code: value} for the 22 units."""
+def known_counts(authored):
+    """{indicator: {code: value}}: the latest reported figure of each commune up to PERIOD."""
+    known = {key: {} for key in PINNED}
+    for fig in sorted(authored, key=lambda f: f.period):
+        if (fig.indicator in known and fig.status == "reported" and fig.level == fg.UNIT
+                and fig.vintage == "pre2025" and fig.period <= PERIOD):
+            known[fig.indicator][fig.code] = int(fig.value)
+    return known
+
+
+def generate(units, households_2019, district, known, rng=None):
+    """dict indicator -> {code: value} for the 22 units; known: {indicator: {code: reported value}}."""
     rng = rng or np.random.default_rng(SEED)
     codes = [u.code for u in units]
     urban = [u.unit_type == "thi_tran" for u in units]
     noise = lambda sigma: rng.lognormal(0.0, sigma, len(codes))  # noqa: E731
     out = {}
 
-    lo, hi = _pinned(codes, KNOWN["households"])
+    lo, hi = _pinned(codes, known["households"])
     hh = apportion(district["households"], [households_2019[c] for c in codes] * noise(0.04), lo, hi)
     out["households"] = hh
 
     ban_weight = np.array(hh) * noise(0.25)
-    known_bans = dict(KNOWN["ban_count"])
+    known_bans = dict(known["ban_count"])
     for group, total in BAN_GROUPS.items():
-        members = [codes.index(c) for c in group]
-        known_bans.update(zip(group, apportion(total, ban_weight[members], [4] * len(group))))
+        free = [c for c in group if c not in known_bans]
+        left = total - sum(known_bans[c] for c in group if c in known_bans)
+        members = [codes.index(c) for c in free]
+        known_bans.update(zip(free, apportion(left, ban_weight[members], [4] * len(free))))
     lo, hi = _pinned(codes, known_bans, [4] * len(codes))
     bans = apportion(district["ban_count"], ban_weight, lo, hi)
     out["ban_count"] = bans
@@ -104,7 +114,7 @@ def generate(units, households_2019, district, rng=None):
     clean = sum(h for h, u in zip(hh, urban) if u) + round(rural_hh * district["hygienic_rural_share"])
     out["hh_clean_water"] = _coverage(hh, clean, noise(0.8), full={i for i, u in enumerate(urban) if u})
 
-    lo, hi = _pinned(codes, KNOWN["road_widened_km"], [2] * len(codes))
+    lo, hi = _pinned(codes, known["road_widened_km"], [2] * len(codes))
     km = apportion(district["road_widened_km"], np.array(bans) * noise(0.4), lo, hi)
     out["road_widened_km"] = km
     out["road_widened_routes"] = apportion(district["road_widened_routes"], np.array(km) * noise(0.2),
@@ -136,7 +146,7 @@ def build_figures(geodata=None):
     units = load_register("pre2025", geodata)
     authored = [f for f in fg.load_authored(geodata) if f.status != "illustrative"]
     hh_2019 = {f.code: f.value for f in authored if f.indicator == "households" and f.period == 2019}
-    values = generate(units, hh_2019, district_totals(authored))
+    values = generate(units, hh_2019, district_totals(authored), known_counts(authored))
     return [fg.Figure("pre2025", fg.UNIT, code, key, PERIOD, value, "illustrative", SOURCE, NOTE)
             for key, by_code in values.items() for code, value in by_code.items()]
 

@@ -1,5 +1,6 @@
 """Values of one indicator for every unit of one vintage in one period, plus the district figure."""
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields, replace
 from typing import Optional
 
 from . import aggregate
@@ -10,6 +11,25 @@ from .units import check_vintage
 ILLUSTRATIVE_NOTICE = ("Minh họa: số liệu từng xã chưa được công bố; các giá trị này là giả định, "
                        "tổng khớp số liệu cấp huyện. / Illustrative: per-commune figures are not "
                        "published; these values are made up so that they add up to the district figures.")
+NOT_AGGREGATED_NOTICE = ("Tình trạng pháp lý và tỷ lệ đã công bố của các xã cũ không được cộng gộp vào các xã từ "
+                         "01/7/2025 (tình trạng được công nhận cho xã cũ; tỷ lệ không gộp được khi thiếu tử số, "
+                         "mẫu số); xem các xã cũ trong ranh giới mới tại /eras. / Legal statuses and published "
+                         "rates of the former communes are not aggregated into the communes of 1 July 2025 (a "
+                         "status was decided for a former commune; a rate cannot be combined without its parts); "
+                         "/eras shows the former communes inside the new outlines.")
+_URL = re.compile(r"https?://\S+")
+
+
+def source_url(text):
+    """The last web address in a source text ('Báo Sơn La: \"...\" https://...'), or ''."""
+    found = _URL.findall(text or "")
+    return found[-1] if found else ""
+
+
+@dataclass(frozen=True)
+class CarriedFigure(Figure):
+    """A status shown in a later period than the one it was recognised in: not a new observation."""
+    carried_from: int = 0
 
 
 @dataclass
@@ -22,16 +42,29 @@ class ValueRow:
     note: str = ""
     unit: object = None
     rank: Optional[int] = None
+    as_of: str = ""
+    carried_forward: bool = False
+    category: object = None   # the Category of a categorical value
+    standard: object = None   # the Standard the value was measured by, where the indicator has several
+
+    @property
+    def source_url(self):
+        return source_url(self.source)
 
     def to_dict(self):
         unit = self.unit
+        category = self.category
         return {"code": unit.code if unit else None, "name": unit.name if unit else None,
                 "full_name": unit.full_name if unit else None,
                 "unit_type": unit.unit_type if unit else None,
-                "value": _round(self.value), "numerator": _round(self.numerator),
+                "value": category.key if category else _round(self.value), "numerator": _round(self.numerator),
                 "denominator": _round(self.denominator), "rank": self.rank, "status": self.status,
                 "illustrative": self.status == "illustrative", "source": self.source,
-                "note": self.note}
+                "note": self.note, "as_of": self.as_of or None, "carried_forward": self.carried_forward,
+                "category_label_vi": category.label_vi if category else None,
+                "category_label_en": category.label_en if category else None,
+                "standard": self.standard.key if self.standard else None,
+                "source_url": self.source_url or None}
 
 
 @dataclass
@@ -43,16 +76,24 @@ class ValueTable:
     rows: list
     district: ValueRow
     attribution: list = field(default_factory=list)
+    not_aggregated: bool = False  # a legal status of the former communes, asked in the 2025 era
 
     @property
     def illustrative(self):
         return any(r.status == "illustrative" for r in [*self.rows, self.district])
 
+    @property
+    def standard(self):
+        return self.indicator.standard(self.period)
+
     def to_dict(self):
+        notice = ILLUSTRATIVE_NOTICE if self.illustrative else None
         return {"indicator": self.indicator.to_dict(), "vintage": self.vintage,
                 "period": self.period, "periods": self.periods,
                 "illustrative": self.illustrative,
-                "notice": ILLUSTRATIVE_NOTICE if self.illustrative else None,
+                "notice": NOT_AGGREGATED_NOTICE if self.not_aggregated else notice,
+                "not_aggregated": self.not_aggregated,
+                "standard": self.standard.key if self.standard else None,
                 "district": {**self.district.to_dict(), "level": DISTRICT},
                 "rows": [r.to_dict() for r in self.rows],
                 "attribution": self.attribution}
@@ -81,6 +122,30 @@ class FigureIndex:
             district = {k: f for k, f in old.items() if f.level == DISTRICT}
             direct = {**merged, **district}
         self._by = {(f.level, f.code, f.indicator, f.period): f for f in direct.values()}
+        self._spread(catalogue)
+
+    def _spread(self, catalogue):
+        """A value decided for a span (valid_for) holds in each of its years; a status (carry_forward)
+        holds until replaced, up to the last period of the era, and is marked as carried."""
+        last = max((p for (_, _, _, p) in self._by), default=None)
+        for ind in catalogue:
+            if not (ind.valid_for or ind.carry_forward):
+                continue
+            own = sorted((f for f in self._by.values() if f.indicator == ind.key and f.level == UNIT),
+                         key=lambda f: f.period)
+            for fig in own:
+                if ind.valid_for and ind.valid_for[0] <= fig.period <= ind.valid_for[1]:
+                    for year in range(ind.valid_for[0], ind.valid_for[1] + 1):
+                        self._by.setdefault((UNIT, fig.code, ind.key, year), replace(fig, period=year))
+            if ind.carry_forward:
+                for fig in own:
+                    for year in range(fig.period + 1, last + 1):
+                        key = (UNIT, fig.code, ind.key, year)
+                        held = self._by.get(key)
+                        if held is not None and not isinstance(held, CarriedFigure):
+                            break
+                        plain = {f.name: getattr(fig, f.name) for f in fields(Figure)}
+                        self._by[key] = CarriedFigure(**{**plain, "period": year}, carried_from=fig.period)
 
     def get(self, level, code, key, period):
         return self._by.get((level, code, key, period))
@@ -98,14 +163,32 @@ class FigureIndex:
 def indicator_values(store, catalogue, key, period=None, vintage="pre2025", index=None):
     indicator = catalogue.get(key)
     index = index or FigureIndex(store, catalogue, vintage)
+    attribution = [s["attribution"] for s in store.sources() if s["vintage"] == vintage]
+    if _not_aggregated(index, indicator):
+        return _not_aggregated_table(store, catalogue, indicator, period, index, attribution)
     periods = index.periods(indicator)
     period = _check_period(period, periods, lambda p: index.coverage(indicator, p),
                            where=f"{indicator.key} in era {vintage}")
     rows = [_unit_value(index, indicator, unit, period) for unit in index.units]
-    _rank(rows, indicator)
+    if not indicator.qualitative:
+        _rank(rows, indicator)
     return ValueTable(indicator, vintage, period, periods, rows,
-                      _district_value(index, indicator, period, rows),
-                      [s["attribution"] for s in store.sources() if s["vintage"] == vintage])
+                      _district_value(index, indicator, period, rows), attribution)
+
+
+def _not_aggregated(index, indicator):
+    """A status (or a rate published without its parts) of the former communes asked in the 2025 era,
+    with none recorded there."""
+    return ((indicator.kind == "categorical" or indicator.reported_only) and index.vintage == "post2025"
+            and not index.periods(indicator))
+
+
+def _not_aggregated_table(store, catalogue, indicator, period, index, attribution):
+    """The 2025 communes without values, over the former communes' periods, saying why."""
+    periods = FigureIndex(store, catalogue, "pre2025").periods(indicator)
+    period = _check_period(period, periods, lambda p: p, where=f"{indicator.key} in era pre2025")
+    return ValueTable(indicator, index.vintage, period, periods, [ValueRow(unit=u) for u in index.units],
+                      ValueRow(), attribution, not_aggregated=True)
 
 
 def _check_period(period, periods, coverage, where=""):
@@ -123,8 +206,11 @@ def _check_period(period, periods, coverage, where=""):
     return period
 
 
-def _from_figure(fig, unit=None):
-    return ValueRow(fig.value, None, fig.denominator, fig.status, fig.source, fig.note, unit)
+def _from_figure(fig, unit=None, indicator=None):
+    return ValueRow(fig.value, None, fig.denominator, fig.status, fig.source, fig.note, unit,
+                    as_of=fig.as_of, carried_forward=isinstance(fig, CarriedFigure),
+                    category=indicator.category(fig.value) if indicator else None,
+                    standard=indicator.standard(fig.period) if indicator else None)
 
 
 def _percent(num, den, unit=None):
@@ -146,11 +232,13 @@ def _unit_value(index, indicator, unit, period):
         if num and den:
             return _percent(num, den, unit)
     fig = lookup(indicator.key)
-    return _from_figure(fig, unit) if fig else ValueRow(unit=unit)
+    return _from_figure(fig, unit, indicator) if fig else ValueRow(unit=unit)
 
 
 def _district_value(index, indicator, period, rows):
     lookup = lambda key: index.get(DISTRICT, "125", key, period)  # noqa: E731
+    if indicator.kind == "categorical":
+        return ValueRow()  # a status belongs to a commune; the legend counts them
     if indicator.kind == "percent":
         num, den = (lookup(indicator.numerator), lookup(indicator.denominator)) if indicator.numerator else (None, None)
         if num and den:
@@ -188,3 +276,18 @@ def _rank(rows, indicator):
     for row in ordered:
         row.rank = 1 + sum(1 for other in ordered if (other.value > row.value if reverse
                                                        else other.value < row.value))
+
+
+def latest_value(store, catalogue, key, code, vintage="pre2025", index=None):
+    """The commune's most recent value of an indicator (a ValueRow: category, value, as_of, source),
+    or None when no figure was ever recorded; e.g. latest_value(..., "ethnic_area_class", "04132")."""
+    indicator = catalogue.get(key)
+    index = index or FigureIndex(store, catalogue, vintage)
+    unit = next((u for u in index.units if u.code == code), None)
+    if unit is None:
+        return None
+    for period in reversed(index.periods(indicator)):
+        row = _unit_value(index, indicator, unit, period)
+        if row.value is not None:
+            return row
+    return None

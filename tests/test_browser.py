@@ -103,6 +103,20 @@ def test_hover_shows_name_and_value(page, server):
     assert "hover" in row.get_attribute("class")  # the table row lights up with the polygon
 
 
+def test_a_status_map_has_category_legend_and_tooltips_with_the_fact(page, server):
+    page.goto(f"{server}/map?indicator=ntm_status&period=2024")
+    wait_for_map(page)
+    legend = " ".join(page.locator("#legend").inner_text().split())
+    assert "Nông thôn mới nâng cao (2 xã)" in legend and "Không có số liệu (16 xã)" in legend
+    assert page.locator("#scheme").count() == 0  # no classing scheme for categories
+    hover_unit(page, "04120")
+    tooltip = page.locator(".leaflet-tooltip.unit-tooltip")
+    tooltip.wait_for(state="visible")
+    text = tooltip.inner_text()
+    assert "Nông thôn mới nâng cao từ 27/12/2020 · Báo Sơn La" in text and "giữ nguyên" in text, text
+    screenshot(page, "ntm_status_2024.png")
+
+
 def test_click_opens_the_profile(page, server):
     page.goto(f"{server}/map")
     wait_for_map(page)

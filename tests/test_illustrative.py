@@ -25,6 +25,19 @@ def test_counts_sum_exactly_to_the_district(demo, key, total):
     assert sum(demo[key].values()) == total
 
 
+def test_every_reported_count_of_2024_is_kept_and_the_22_still_sum_to_291(demo, store, catalogue):
+    from maison_geo.values import indicator_values
+    reported = [f for f in fg.load_authored() if f.status == "reported" and f.indicator == "ban_count"
+                and f.vintage == "pre2025" and f.period == 2024]
+    assert {f.code: f.value for f in reported} == {"04132": 11, "04135": 16, "04138": 29}
+    for fig in reported:
+        assert demo["ban_count"][fig.code] == fig.value, fig.code
+    shown = indicator_values(store, catalogue, "ban_count", 2024, "pre2025").rows
+    assert {r.unit.code: r.status for r in shown if r.unit.code in ("04132", "04135", "04138")} == \
+        {"04132": "reported", "04135": "reported", "04138": "reported"}
+    assert sum(r.value for r in shown) == 291
+
+
 def test_real_commune_facts_are_kept(demo):
     assert demo["ban_count"]["04132"] == 11 and demo["ban_count"]["04141"] == 15
     assert demo["households"]["04132"] == 1296
@@ -32,6 +45,7 @@ def test_real_commune_facts_are_kept(demo):
     assert demo["road_widened_km"]["04132"] == 22
     assert demo["ban_with_gate"]["04132"] >= 9
     assert demo["ban_count"]["04136"] + demo["ban_count"]["04165"] == 20  # new Tà Hộc, 2025
+    assert demo["ban_count"]["04136"] == 13 and demo["ban_count"]["04159"] == 19  # Nà Bó 2020, Phiêng Pằn 2021
 
 
 def test_clean_water_matches_urban_100_and_rural_98(demo):

@@ -347,7 +347,7 @@ def test_template_has_every_commune_indicator_units_validation_and_instructions(
     codes = [sheet.cell(row=r, column=1).value for r in range(3, 3 + 8)]
     assert codes == [u.code for u in UNITS["post2025"]]
     assert len(sheet.data_validations.dataValidation) == len(header) - 3
-    assert {v.type for v in sheet.data_validations.dataValidation} == {"whole", "decimal"}
+    assert {v.type for v in sheet.data_validations.dataValidation} == {"whole", "decimal", "list"}  # list: categories
     instructions = " ".join(c.value or "" for c in book[ingest.HELP_SHEET]["A"])
     assert "Hướng dẫn nhập số liệu" in instructions and "năm 2025" in instructions
     assert book[ingest.META_SHEET].sheet_state == "hidden"

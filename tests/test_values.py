@@ -20,7 +20,7 @@ def test_percent_is_numerator_over_denominator(store, catalogue):
 def test_reported_figure_wins_over_illustrative(store, catalogue):
     rows = {r.unit.code: r for r in indicator_values(store, catalogue, "ban_count", 2024, "pre2025").rows}
     assert rows["04132"].status == "reported" and rows["04132"].value == 11
-    assert rows["04135"].status == "illustrative"
+    assert rows["04108"].status == "illustrative"
 
 
 def test_post2025_population_is_the_sum_of_former_communes(store, catalogue):

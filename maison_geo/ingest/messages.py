@@ -52,6 +52,7 @@ MESSAGES = {
     "not_a_number": "%(value)s is text where a number belongs.",
     "date_not_number": "%(value)s is a date where a number belongs.",
     "not_boolean": "%(value)s: write 1 (yes) or 0 (no).",
+    "unknown_category": "%(value)s is not a category of %(of)s: write one of %(choices)s.",
     "negative_count": "%(value)s: a count cannot be negative.",
     "negative_value": "%(value)s: a length cannot be negative.",
     "not_whole": "%(value)s: a count must be a whole number.",
@@ -65,6 +66,7 @@ MESSAGES = {
 # Added after a message when its parameter is given.
 EXTRAS = {"suggestions": "Did you mean: %(suggestions)s?",
           "merged_into": "Since 1 July 2025 it is part of %(merged_into)s."}
+TRANSLATED_PARAMS = {"of", "choices"}  # labels of the catalogue (msgids)
 WARNINGS = {"not_utf8", "ignored_column", "unknown_name_with_code", "total_row", "duplicate_same",
             "numerator_above_current", "denominator_below_current", "far_from_previous"}
 
@@ -95,6 +97,8 @@ class Problem:
     def render(self, translate=None):
         translate = translate or (lambda s: s)
         params = {"value": _quote(self.value), **self.params}
+        for key in TRANSLATED_PARAMS & params.keys():  # labels of the catalogue, shown in the UI language
+            params[key] = "; ".join(translate(part) for part in str(params[key]).split("; "))
         try:
             text = translate(MESSAGES[self.code]) % params
             for key, extra in EXTRAS.items():

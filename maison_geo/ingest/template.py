@@ -18,6 +18,8 @@ def template_indicators(catalogue):
 def template_header(ind):
     if ind.kind == "boolean":
         return f"{ind.label_vi} (1 = có, 0 = không) [{ind.key}]"
+    if ind.kind == "categorical":
+        return f"{ind.label_vi} ({' / '.join(c.label_vi for c in ind.categories)}) [{ind.key}]"
     unit = f" ({ind.unit})" if ind.unit else ""
     return f"{ind.label_vi}{unit} [{ind.key}]"
 
@@ -106,6 +108,11 @@ def _validation(ind, DataValidation):
     if ind.kind == "percent":
         return DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
                               error="Nhập một tỷ lệ từ 0 đến 100.", prompt="0 – 100 (%)", **common)
+    if ind.kind == "categorical":  # a drop-down of the Vietnamese labels; keys and English labels also pass
+        labels = [c.label_vi for c in ind.categories]
+        return DataValidation(type="list", formula1='"' + ",".join(labels) + '"',
+                              error="Chọn một trong: " + "; ".join(labels) + ".",
+                              prompt="Chọn trong danh sách"[:255], **common)
     return DataValidation(type="whole", operator="between", formula1="0", formula2="1",
                           error="Nhập 1 (có) hoặc 0 (không).", prompt="1 = có, 0 = không", **common)
 
@@ -121,7 +128,12 @@ def _instructions(indicators, vintage, period):
         "3. Số đếm (hộ, bản, tuyến, người) là số nguyên không âm. Chiều dài tính bằng km, có thể có phần "
         "thập phân (dùng dấu phẩy hoặc dấu chấm theo cài đặt của Excel).",
         "4. Chỉ tiêu có/không: nhập 1 (có) hoặc 0 (không).",
-        "5. Các tỷ lệ (%) được tính tự động từ số bản, số hộ; không cần nhập.",
+        "5. Các tỷ lệ (%) được tính tự động từ số bản, số hộ; không cần nhập (trừ tỷ lệ hộ nghèo: nhập theo "
+        "chuẩn nghèo đang áp dụng cho năm đó — chuẩn nghèo đa chiều 2022–2025 từ năm 2021, chuẩn 2016–2020 "
+        "trước đó).",
+        "5b. Chỉ tiêu phân loại (nông thôn mới, khu vực I/II/III): chọn trong danh sách; cũng nhận mã "
+        "(standard, III...) hoặc tên tiếng Anh, không phân biệt hoa thường, có dấu hay không dấu. Chỉ nhập "
+        "tình trạng đã có quyết định công nhận.",
         "6. Ô tô xám trong cột chỉ tiêu: chỉ tiêu không áp dụng cho đơn vị đó (ví dụ thị trấn); để trống.",
         "7. Lưu tệp dạng .xlsx (hoặc CSV UTF-8) rồi tải lên trang “Nhập số liệu”. Khi tải lên, chọn tình "
         "trạng số liệu (chính thức hoặc báo cáo) và ghi rõ nguồn (văn bản, ngày).",

@@ -27,6 +27,18 @@ _TYPE_WORDS = {"xa": "xa", "x": "xa", "thi tran": "thi_tran", "thi_tran": "thi_t
                "phuong": "phuong", "p": "phuong"}
 
 
+def category_value(ind, cell):
+    """The stored value of a category written by its key or its Vietnamese or English label, in any case,
+    with or without diacritics ('III', 'khu vuc iii', 'Nông thôn mới nâng cao'); None if none matches."""
+    text = _norm(cell if isinstance(cell, str) else _plain(cell))
+    for position, category in enumerate(ind.categories, 1):
+        names = (category.key, category.label_vi, category.label_en)
+        # a label may be written without its gloss: 'Khu vực III' for 'Khu vực III (đặc biệt khó khăn)'
+        if text in {_norm(form) for name in names for form in (name, re.sub(r"\([^)]*\)", " ", name))}:
+            return float(position)
+    return None
+
+
 def validate(table, declared, units, catalogue, lookup=None, crosswalk=None, today=None):
     """The report of one table. units: {vintage: [Unit]}; lookup(level, code, indicator, period) → the
     current Figure or None; crosswalk: [{old_code, new_code}] for hints about merged communes."""
@@ -355,7 +367,13 @@ class _Validator:
         if _blank(cell):
             rep.blank_cells += 1
             return
-        if ind.kind == "boolean" and isinstance(cell, str) and _norm(cell) in _YES | _NO:
+        if ind.kind == "categorical":
+            value = category_value(ind, cell)
+            if value is None:
+                return rep.add("unknown_category", number, letter, header,
+                               value=cell if isinstance(cell, str) else _plain(cell),
+                               of=ind.label_en, choices="; ".join(c.label_en for c in ind.categories))
+        elif ind.kind == "boolean" and isinstance(cell, str) and _norm(cell) in _YES | _NO:
             value = 1.0 if _norm(cell) in _YES else 0.0
         else:
             value = self._number(number, letter, header, cell)
@@ -431,7 +449,7 @@ class _Validator:
         for cand in rep.candidates:
             fig = cand.figure
             ind = self.catalogue.get(fig.indicator)
-            if ind.kind == "boolean":
+            if ind.qualitative:
                 continue
             for previous in range(fig.period - 1, MIN_PERIOD - 1, -1):
                 before = self.lookup(UNIT, fig.code, fig.indicator, previous)
@@ -458,7 +476,8 @@ class _Validator:
                                 "current": None if current is None else _plain(current.value),
                                 "current_status": None if current is None else current.status,
                                 "current_source": None if current is None else current.source,
-                                "change": change})
+                                "change": change,
+                                "categorical": self.catalogue.get(fig.indicator).kind == "categorical"})
         order = {"changed": 0, "new": 1, "same": 2}
         rep.changes.sort(key=lambda c: (order[c["change"]], c["indicator"], c["period"], c["code"]))
 

@@ -10,8 +10,14 @@ from .tables import to_csv
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+# where a value comes from a dated fact: its date, whether a status is carried forward, its category
+# labels, the measuring standard (poverty lines), the link
+FACT_COLUMNS = ["as_of", "carried_forward", "category_label_vi", "category_label_en", "standard",
+                "source_url"]
+
 VALUE_COLUMNS = ["level", "vintage", "indicator", "period", "code", "name", "full_name", "unit_type",
-                 "value", "numerator", "denominator", "rank", "status", "illustrative", "source", "note"]
+                 "value", "numerator", "denominator", "rank", "status", "illustrative", "source", "note",
+                 *FACT_COLUMNS]
 
 
 def vintage_arg():

@@ -5,6 +5,7 @@ from flask_babel import gettext
 from .. import maps
 from ..compare import MIN_UNITS, compare as compare_units, parse_codes
 from ..errors import Forbidden, InvalidChoice
+from ..facts import fact_line
 from ..progress import STATES, check_target, progress as assess_progress, versus_district
 from ..units import DEFAULT_VINTAGE, check_vintage
 from . import exports, geo
@@ -18,7 +19,7 @@ bp = Blueprint("compare", __name__)
 
 COMPARE_COLUMNS = ["vintage", "indicator", "label", "period", "code", "name", "unit_type", "value",
                    "numerator", "denominator", "difference", "district_value", "status", "illustrative",
-                   "source"]
+                   "source", "as_of", "carried_forward", "fact", "source_url"]
 
 
 @bp.get("/compare")
@@ -49,8 +50,10 @@ def _flat(rows, vintage):
     out = []
     for row in rows:
         for cell, diff in zip(row.cells, row.differences):
+            line = fact_line(cell, row.indicator, lang, gettext)
             out.append({**cell.to_dict(), "vintage": vintage, "indicator": row.indicator.key,
                         "label": row.indicator.label(lang), "period": row.period,
+                        "fact": line.text if line else None,
                         "difference": None if diff is None else round(diff, 4),
                         "district_value": row.district.to_dict()["value"]})
     return out

@@ -1,11 +1,14 @@
 """The two eras together: 22 former communes, 8 communes of 1 July 2025, and where the outline moved."""
 import json
 
-from flask import Blueprint, jsonify, render_template, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import gettext
 
 from .. import maps
 from ..aggregate import crosswalk_groups
+from ..errors import InvalidChoice
+from ..facts import fact_line
+from ..qualitative import build_qualitative_view
 from ..formatting import number
 from ..units import REFORM_DATE
 from ..values import indicator_values
@@ -13,6 +16,7 @@ from . import geo
 from .api import download, format_arg
 from .context import catalogue, store
 from .locale import current_lang
+from .views import profile_url_pattern
 
 bp = Blueprint("eras", __name__)
 
@@ -63,22 +67,67 @@ def era_patches():
     return jsonify(patches_collection(current_lang()))
 
 
+def status_table():
+    """?indicator= a categorical status (and ?period=): the former communes' values, or None for the plain view."""
+    key = request.args.get("indicator")
+    if not key:
+        return None
+    categorical = [i.key for i in catalogue() if i.kind == "categorical"]
+    if key not in categorical:
+        raise InvalidChoice("indicator", key, categorical)
+    return indicator_values(store(), catalogue(), key, request.args.get("period"), "pre2025")
+
+
+def with_statuses(rows, table, lang):
+    """Each former commune of each new one gets its status (category key, label, sentence, carried)."""
+    by_code = {r.unit.code: r for r in table.rows}
+    for row in rows:
+        for former in row["former"]:
+            value = by_code.get(former["code"])
+            line = fact_line(value, table.indicator, lang, gettext) if value else None
+            former["status"] = {"value": value.to_dict()["value"] if value else None,
+                                "label": value.category.label(lang) if value and value.category else None,
+                                "carried_forward": bool(value and value.carried_forward),
+                                "sentence": line.text if line else None}
+    return rows
+
+
 @bp.get("/eras")
 def eras():
     fmt = format_arg(["html", "json", "geojson"])
     rows = crosswalk_rows()
     patches = patches_collection(current_lang())
+    table = status_table()
+    if table is not None:
+        rows = with_statuses(rows, table, current_lang())
     if fmt == "json":
         return jsonify({"reform_date": REFORM_DATE, "communes": rows,
-                        "patches": [f["properties"] for f in patches["features"]]})
+                        "patches": [f["properties"] for f in patches["features"]],
+                        "indicator": table.indicator.key if table else None,
+                        "period": table.period if table else None})
     if fmt == "geojson":
         return download(json.dumps(patches, ensure_ascii=False), "maison_era_patches.geojson",
                         "application/geo+json")
     attribution = [s["attribution"] for s in store().sources()]
+    statuses = [i for i in catalogue() if i.kind == "categorical"]
+    if table is not None:
+        return _status_page(rows, patches, table, attribution, statuses)
     fmap = maps.build_eras_map(
         {"new": url_for("api.units", vintage="post2025"), "old": url_for("api.units", vintage="pre2025"),
          "patches": url_for("eras.era_patches", lang=current_lang())},
         [(r["code"], r["name"]) for r in rows], geo.labels("pre2025"), geo.bounds("pre2025"), attribution)
     colors = {r["code"]: maps.ERA_COLORS[i % len(maps.ERA_COLORS)] for i, r in enumerate(rows)}
     return render_template("eras.html", rows=rows, patches=patches["features"], colors=colors,
-                           parts=maps.render_parts(fmap), reform_date=REFORM_DATE)
+                           parts=maps.render_parts(fmap), reform_date=REFORM_DATE, statuses=statuses,
+                           table=None, view=None)
+
+
+def _status_page(rows, patches, table, attribution, statuses):
+    """The former communes filled by their status, the 8 communes of 2025 drawn over them as outlines."""
+    view = build_qualitative_view(table, current_lang(), gettext)
+    sources = {**geo.map_sources("pre2025"), "outline": url_for("api.units", vintage="post2025")}
+    fmap = maps.build_map(view, sources, profile_url_pattern("pre2025"), geo.labels("post2025"),
+                          geo.bounds("pre2025"), attribution, _=gettext)
+    return render_template("eras.html", rows=rows, patches=patches["features"], colors={},
+                           parts=maps.render_parts(fmap), reform_date=REFORM_DATE, statuses=statuses,
+                           table=table, view=view)

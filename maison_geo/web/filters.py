@@ -2,7 +2,7 @@
 from flask_babel import gettext
 from jinja2 import Undefined
 
-from .. import formatting, money
+from .. import facts, formatting, money
 from .context import catalogue
 from .locale import current_lang
 
@@ -37,6 +37,17 @@ def register(app):
     def money_words(value):
         value = _missing_as_none(value)
         return "" if value is None else money.money_words(value, current_lang())
+
+    @app.template_filter("fact_sentence")
+    def fact_sentence(row, indicator):
+        """FactLine (text, url, quote) of a value row from a dated source, else None."""
+        return facts.fact_line(row, indicator, current_lang(), gettext)
+
+    app.add_template_filter(facts.quote_of, "quote_of")
+
+    @app.template_filter("fact_date")
+    def fact_date(as_of):
+        return facts.date_text(_missing_as_none(as_of), current_lang())
 
     @app.template_filter("unit_of")
     def unit_of(key):

@@ -6,10 +6,12 @@ from flask_babel import gettext
 
 from .. import maps, symbols
 from ..errors import NotFound
+from ..facts import fact_line, raw_fact_line
+from ..qualitative import qualitative_payload
 from ..units import REFORM_DATE, VINTAGES, check_vintage
 from ..values import FigureIndex, indicator_values
 from . import exports, geo, prints
-from .api import VALUE_COLUMNS, download, format_arg
+from .api import FACT_COLUMNS, VALUE_COLUMNS, download, format_arg
 from .context import catalogue, store
 from .locale import current_lang
 from .tables import to_csv
@@ -92,7 +94,8 @@ MAP_FORMATS = ["html", "json", "csv", "xlsx", "geojson", "gpkg", "png", "svg", "
 def map_payload(view):
     """What the map view shows, as data: values, status, source, class and colour of every unit."""
     payload = view.table.to_dict()
-    payload["classification"] = maps.classes_payload(view)
+    payload["classification"] = qualitative_payload(view) if view.indicator.qualitative else \
+        maps.classes_payload(view)
     for row in payload["rows"]:
         style = view.styles[row["code"]]
         row["class"], row["color"] = style["band"], style["fill"]
@@ -133,7 +136,7 @@ def _notice(payload):
 
 
 VALUE_FIELDS = ("value", "numerator", "denominator", "rank", "status", "illustrative", "source", "note",
-                "value_text", "class", "color")
+                "value_text", *FACT_COLUMNS, "class", "color")
 
 
 def _with_values(units, payload):
@@ -196,13 +199,19 @@ def _profile_rows(vintage, unit):
                          "district_status": district.status if district else None, "series": []})
             continue
         period, row, table = series[-1]
+        line = fact_line(row, ind, lang, gettext)
         rows.append({**row.to_dict(), **base, "period": period, "ranked": sum(1 for r in table.rows if r.rank),
                      "district_value": table.district.to_dict()["value"],
                      "district_status": table.district.status,
-                     "series": [{"period": p, "value": r.to_dict()["value"], "status": r.status}
-                                for p, r, _ in series]})
+                     "fact": line.text if line else None,
+                     "series": [] if ind.qualitative else [
+                         {"period": p, "value": r.to_dict()["value"], "status": r.status, "standard":
+                          r.standard.key if r.standard else None} for p, r, _ in series]})
     return rows
 
 
 def _facts(vintage, code):
-    return [f for f in store().facts() if f["vintage"] == vintage and f["code"] == code]
+    """The commune's dated facts from the news, each with its plain sentence ('Tháng 12/2024: ...')."""
+    lang = current_lang()
+    return [{**f, "sentence": raw_fact_line(f, lang, gettext).text}
+            for f in store().facts() if f["vintage"] == vintage and f["code"] == code]

@@ -1,9 +1,11 @@
-"""Split view: 2 to 4 synchronised maps of several periods of one indicator, or of several indicators."""
+"""Split view: 2 to 4 synchronised maps of several periods of one indicator (by default its latest 4),
+or of several indicators."""
 from flask import Blueprint, render_template, request
 from flask_babel import gettext
 
 from .. import maps
 from ..classify import check_scheme, classify
+from ..qualitative import build_qualitative_view
 from ..errors import InvalidChoice
 from ..units import DEFAULT_VINTAGE, check_vintage
 from ..values import FigureIndex, indicator_values
@@ -28,11 +30,19 @@ def panels_asked(index):
         panels = [(k, period) for k in keys]
     else:
         key = request.args.get("indicator", "ban_gate_pct")
-        periods = _list("periods") or [str(p) for p in index.periods(catalogue().get(key))]
+        periods = _list("periods") or [str(p) for p in index.periods(catalogue().get(key))][-MAX_PANELS:]
         panels = [(key, p) for p in periods]
     if not 2 <= len(panels) <= MAX_PANELS:
         raise InvalidChoice("panels", len(panels), ["2 to 4 maps: give 2–4 periods or 2–4 indicators"])
     return panels
+
+
+def shares_a_legend(tables):
+    """One indicator, numeric, measured by one standard: one set of breaks. Categories keep fixed colours
+    but count per map; figures of two poverty standards never share a legend."""
+    first = tables[0].indicator
+    return (len({t.indicator.key for t in tables}) == 1 and not first.qualitative
+            and len({t.standard for t in tables}) == 1)
 
 
 @bp.get("/split")
@@ -42,13 +52,14 @@ def split():
     index = FigureIndex(store(), catalogue(), vintage)
     tables = [indicator_values(store(), catalogue(), key, period, vintage, index=index)
               for key, period in panels_asked(index)]
-    shared = len({t.indicator.key for t in tables}) == 1
+    lang = current_lang()
+    shared = shares_a_legend(tables)
     classification = None
     if shared:  # one indicator: one set of breaks over every panel, one legend
         values = [v for t in tables for v in maps.map_values(t)]
         classification = classify(values, scheme, k, tables[0].indicator)
-    lang = current_lang()
-    views = [maps.build_view(t, scheme, k, lang, gettext, classification) for t in tables]
+    views = [build_qualitative_view(t, lang, gettext) if t.indicator.qualitative
+             else maps.build_view(t, scheme, k, lang, gettext, classification) for t in tables]
     profiles = profile_url_pattern(vintage)
     parts = [maps.render_parts(maps.build_map(
         v, geo.map_sources(vintage), profiles,

@@ -8,6 +8,7 @@ from ..classify import check_scheme
 from ..errors import InvalidChoice
 from .. import symbols
 from ..maps import build_view, symbol_view
+from ..qualitative import build_qualitative_view
 from ..units import DEFAULT_VINTAGE, check_vintage
 from ..values import FigureIndex, indicator_values
 from .context import catalogue, store
@@ -55,7 +56,9 @@ def choropleth(req):
 
 
 def view_for(table, req):
-    """The view of a table as the request asks: circles or classes."""
+    """The view of a table as the request asks: categories by name, circles, or classes."""
+    if table.indicator.qualitative:
+        return build_qualitative_view(table, current_lang(), gettext)
     if req.symbol == "circles":
         return symbol_view(table, current_lang(), gettext)
     return build_view(table, req.scheme, req.k, current_lang(), gettext)
