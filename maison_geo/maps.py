@@ -103,7 +103,8 @@ def build_view(table, scheme="quantiles", k=5, lang="vi", _=_IDENTITY, classific
     Kinds that are not numbers (yes/no, categories) bypass classing."""
     indicator = table.indicator
     if not is_classed(indicator):
-        return category_view(table, lang, _)
+        from .qualitative import build_qualitative_view
+        return build_qualitative_view(table, lang, _)
     values = map_values(table)
     classes = classification or classify(values, scheme, k, indicator)
     colors = ramp(indicator, classes.k)
@@ -145,42 +146,6 @@ def _with_no_data(view, _):
             view.tooltips[row.unit.code] = tooltip_html(row, view.table, view.lang, _, ranked,
                                                         view.value_texts[row.unit.code])
     return view
-
-
-CATEGORY_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
-
-
-@dataclass
-class Categories:
-    """Stands in for a classification where values are named, not classed: one entry per shown text."""
-    scheme: str = "categories"
-    k_asked: int = 0
-    names: list = field(default_factory=list)
-    decimals: int = None
-    anchor: float = None
-    anchor_is_target: bool = False
-    bands: list = field(default_factory=list)
-
-    @property
-    def k(self):
-        return len(self.names)
-
-
-def category_view(table, lang="vi", _=_IDENTITY):
-    """Yes/no and categories: one colour per value as shown, most frequent first, never classed."""
-    indicator = table.indicator
-    yes_no = (_("Yes"), _("No"))
-    texts = {r.unit.code: value_text(r.value, indicator, lang, r.denominator, yes_no)
-             for r in table.rows if r.value is not None}
-    names = sorted(set(texts.values()), key=lambda t: (-list(texts.values()).count(t), t))
-    colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(names))]
-    counts = [list(texts.values()).count(n) for n in names]
-    view = ChoroplethView(table, Categories(names=names), colors,
-                          [LegendEntry(c, n, k) for c, n, k in zip(colors, names, counts)], lang=lang)
-    for row in table.rows:
-        text = texts.get(row.unit.code)
-        _place(view, row, None if text is None else names.index(text), lang, _)
-    return _with_no_data(view, _)
 
 
 def _map_value(row, indicator):

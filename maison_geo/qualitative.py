@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from .facts import fact_line
+from .formatting import value_text
 from .maps import NO_DATA_COLOR, ChoroplethView, LegendEntry, tooltip_html
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -80,8 +81,10 @@ def build_qualitative_view(table, lang="vi", _=_IDENTITY):
         legend.append(LegendEntry(NO_DATA_COLOR, _("Not applicable (only for %(types)s)", types=types),
                                   keys.count(NOT_APPLICABLE)))
     legend.append(LegendEntry(NO_DATA_COLOR, _("No data"), keys.count(None), no_data=True))
-    view = ChoroplethView(table, classes, [c.color for c in classes.classes], legend)
+    view = ChoroplethView(table, classes, [c.color for c in classes.classes], legend, lang=lang)
+    yes_no = (_("Yes"), _("No"))
     for row, key in zip(table.rows, keys):
+        view.value_texts[row.unit.code] = value_text(row.value, indicator, lang, row.denominator, yes_no)
         key = None if key == NOT_APPLICABLE else key
         view.styles[row.unit.code] = {"fill": colors[key] if key else NO_DATA_COLOR,
                                       "band": classes.index_of(key) if key else None,
