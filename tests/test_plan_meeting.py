@@ -175,3 +175,23 @@ def test_the_brief_for_the_meeting_is_two_pdf_pages(client, tmp_path):
     assert "Đấu nối điện lưới quốc gia" in text and "Vốn phân bổ theo kế hoạch" in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # every font embedded
+
+
+def test_a_missing_fact_is_left_out_never_read_as_zero(store, catalogue):
+    from maison_geo.planning.gaps import _weighted
+    weights = {"cost": 1, "gap": 1, "poverty": 1, "remoteness": 1}
+    assert _weighted({"cost": 0.5, "gap": 0.5, "poverty": None, "remoteness": None}, weights,
+                     ("cost", "gap", "poverty", "remoteness")) == 0.5  # zero would give 0.25
+    plan = make_plan(store, catalogue, {"budget": 5e9, "ranking": "weighted", "objective": "weighted"})
+    missing = plan.to_dict()["missing_facts"]
+    known = {c.unit.code for c in plan.candidates if c.criteria.get("remoteness") is not None}
+    assert len(known) == 6  # khu vực I or III published for six communes (QĐ 861 facts)
+    assert len(missing["remoteness"]) == 22 - 6
+    iii = {c.unit.code for c in plan.candidates if c.criteria.get("remoteness") == 1.0}
+    assert len(iii) == 5  # Chiềng Mai, Chiềng Nơi, Chiềng Lương, Phiêng Pằn, Nà Ớt
+
+
+def test_the_page_lists_communes_without_the_fact(client):
+    page = client.get("/plan?budget=5 tỷ&objective=weighted").get_data(as_text=True)
+    assert 'id="missing-facts"' in page and "Chưa có phân loại khu vực (QĐ 861) được công bố cho 16/22" in page
+    assert 'id="missing-facts"' not in client.get("/plan?budget=5 tỷ").get_data(as_text=True)

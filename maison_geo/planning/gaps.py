@@ -10,8 +10,8 @@ from ..figures import UNIT, weakest
 from .common import CRITERIA, PLANNING_ASSUMPTION
 from .interventions import Intervention
 
-POVERTY_FACTS = ("poverty_rate", "poor_and_near_poor_rate")
-REMOTENESS_FACT = "ethnic_minority_area_class"
+POVERTY_INDICATOR = "poverty_rate_pct"
+REMOTENESS_INDICATOR = "ethnic_area_class"
 REMOTENESS_SCALE = {"III": 1.0, "II": 0.5, "I": 0.0}
 
 
@@ -69,10 +69,10 @@ def _join(*texts):
     return "; ".join(dict.fromkeys(p for p in parts if p))
 
 
-def candidates(index, catalogue, interventions, period, facts=()):
+def candidates(index, catalogue, interventions, period):
     """One Candidate per unit × intervention of the index's vintage, in unit then catalogue order."""
     people = _people_per_household(index)
-    criteria = _commune_criteria(index, facts)
+    criteria = _commune_criteria(index, catalogue)
     out = []
     for unit in index.units:
         for item in interventions:
@@ -164,25 +164,27 @@ class _Keys:
     numerator = None
 
 
-def _commune_criteria(index, facts):
-    """Poverty and remoteness per unit where the store's dated facts have them (0..1), else None."""
-    out = {u.code: {"poverty": None, "remoteness": None, "poverty_source": "", "remoteness_source": ""}
-           for u in index.units}
-    for fact in facts or ():
-        if fact.get("vintage") != index.vintage or fact.get("code") not in out:
-            continue
-        entry = out[fact["code"]]
-        if fact.get("indicator") in POVERTY_FACTS:
-            try:
-                value = float(fact.get("value"))
-            except (TypeError, ValueError):
-                continue
-            if entry["poverty"] is None or value / 100 > entry["poverty"]:
-                entry["poverty"] = min(max(value / 100.0, 0.0), 1.0)
-                entry["poverty_source"] = f"{fact['indicator']} {value:g} % ({fact.get('source_title', '')}, {fact.get('as_of', '')})"
-        elif fact.get("indicator") == REMOTENESS_FACT and str(fact.get("value")) in REMOTENESS_SCALE:
-            entry["remoteness"] = REMOTENESS_SCALE[str(fact["value"])]
-            entry["remoteness_source"] = f"khu vực {fact['value']} ({fact.get('source_title', '')}, {fact.get('as_of', '')})"
+def _commune_criteria(index, catalogue):
+    """Poverty and remoteness per unit (0..1) from the published facts in the catalogue's indicators
+    (poverty_rate_pct, ethnic_area_class: the commune's latest value), else None: a missing fact is
+    never read as zero."""
+    from ..values import latest_value
+    known = set(catalogue.keys())
+    out = {}
+    for unit in index.units:
+        entry = {"poverty": None, "remoteness": None, "poverty_source": "", "remoteness_source": ""}
+        if POVERTY_INDICATOR in known:
+            row = latest_value(None, catalogue, POVERTY_INDICATOR, unit.code, index.vintage, index=index)
+            if row is not None:
+                entry["poverty"] = min(max(row.value / 100.0, 0.0), 1.0)
+                entry["poverty_source"] = f"{row.value:g} % ({row.source}, {row.as_of or row.period})"
+        if REMOTENESS_INDICATOR in known:
+            row = latest_value(None, catalogue, REMOTENESS_INDICATOR, unit.code, index.vintage, index=index)
+            key = row.category.key if row is not None and row.category else None
+            if key in REMOTENESS_SCALE:
+                entry["remoteness"] = REMOTENESS_SCALE[key]
+                entry["remoteness_source"] = f"khu vực {key} ({row.source}, {row.as_of or row.period})"
+        out[unit.code] = entry
     return out
 
 
@@ -191,22 +193,20 @@ def score(cands, weights, ranking="cost_per_beneficiary"):
 
     cost: cheapest cost per beneficiary / this one's; gap: share of the commune still lacking (missing
     units / total); poverty: the poverty rate; remoteness: 1 for khu vực III, 0.5 for II, 0 for I.
-    A criterion without data counts 0 and is listed as missing. `need` (gap, poverty, remoteness only)
+    A criterion without data is left out of that candidate's score (the weights of the others are
+    renormalised), never counted as zero; `missing` lists it. `need` (gap, poverty, remoteness only)
     weights the 'weighted' objective: each beneficiary counts 1 + need."""
     live = [c for c in cands if c.gap and c.cost_per_beneficiary]
     live_ids = {id(c) for c in live}
     best = min((c.cost_per_beneficiary for c in live), default=None)
-    total_w = sum(weights.values()) or 1.0
-    need_w = sum(weights[k] for k in ("gap", "poverty", "remoteness")) or 1.0
     for c in cands:
         c.criteria["cost"] = best / c.cost_per_beneficiary if id(c) in live_ids else None
         c.criteria["gap"] = (min(c.gap / c.total, 1.0) if c.gap and c.total else (0.0 if c.gap == 0 else None))
         if id(c) not in live_ids:
             c.score, c.need, c.rank = None, 0.0, None
             continue
-        parts = {k: (c.criteria.get(k) or 0.0) for k in CRITERIA}
-        c.score = sum(weights[k] * parts[k] for k in CRITERIA) / total_w
-        c.need = sum(weights[k] * parts[k] for k in ("gap", "poverty", "remoteness")) / need_w
+        c.score = _weighted(c.criteria, weights, CRITERIA) or 0.0
+        c.need = _weighted(c.criteria, weights, ("gap", "poverty", "remoteness")) or 0.0
     if ranking == "weighted":
         order = sorted(live, key=lambda c: (-c.score, c.cost_per_beneficiary, c.key))
     else:
@@ -214,6 +214,23 @@ def score(cands, weights, ranking="cost_per_beneficiary"):
     for i, c in enumerate(order, 1):
         c.rank = i
     return order
+
+
+def _weighted(criteria, weights, keys):
+    """Weighted mean of the criteria that have data; None when none has."""
+    known = [k for k in keys if criteria.get(k) is not None and weights.get(k)]
+    total = sum(weights[k] for k in known)
+    return sum(weights[k] * criteria[k] for k in known) / total if total else None
+
+
+def missing_facts(cands):
+    """{criterion: [unit names]} of the communes whose published fact is missing (poverty, remoteness)."""
+    out = {}
+    for key in ("poverty", "remoteness"):
+        names = list(dict.fromkeys(c.unit.full_name for c in cands if c.criteria.get(key) is None))
+        if names:
+            out[key] = names
+    return out
 
 
 def data_periods(index, catalogue, interventions):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from ..errors import InvalidChoice
 from ..values import ILLUSTRATIVE_NOTICE, FigureIndex
 from .common import DEFAULT_MIP_GAP, PlanError, _num
-from .gaps import candidates, data_periods, score
+from .gaps import candidates, data_periods, missing_facts, score
 from .interventions import load_interventions, with_costs, with_weights
 from .request import PlanRequest, parse_request
 from .solve import Item, Solution, greedy, group_spend, solve_milp, spend
@@ -199,6 +199,7 @@ class Plan:
                            "benefit_weights": {i.key: {"weight": _num(i.benefit_weight), "basis": i.benefit_basis,
                                                        "note": i.benefit_note, "edit": i.weight_edit}
                                                for i in self.interventions}},
+                "missing_facts": missing_facts(self.candidates),
                 "communes": self.communes(), "by_intervention": self.by_intervention(lang),
                 "rows": self.rows(lang), "after": self.after(lang)}
 
@@ -277,7 +278,7 @@ def setup(store, catalogue, data, interventions=None, cost_overrides=None, index
     if period is None:
         raise InvalidChoice("period", req.period, periods, "no figures for these interventions")
     req.period = period
-    cands = candidates(index, catalogue, chosen, period, store.facts())
+    cands = candidates(index, catalogue, chosen, period)
     score(cands, req.weights, req.ranking)
     funded = [c for c in cands if c.gap and c.beneficiaries_per_unit > 0]
     items = [Item(c.unit_cost, objective_value(c, req.objective), c.gap, c.unit.code) for c in funded]
