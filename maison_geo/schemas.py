@@ -1,0 +1,112 @@
+"""JSON Schemas (OpenAPI 3.0 dialect) of what the APIs answer: the document shows them, schemathesis
+checks every response against them."""
+from .indicators import KINDS
+from .units import UNIT_TYPES, VINTAGES
+
+STRING_OR_NULL = {"type": "string", "nullable": True}
+NUMBER_OR_NULL = {"type": "number", "nullable": True}
+ANY_VALUE = {"nullable": True, "description": "a number; text for categorical indicators; null when unknown"}
+STATUSES = {"type": "string", "nullable": True,
+            "description": "official, estimate, illustrative... (the weakest of the figures used)"}
+
+ERROR = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string", "description": "what is wrong, in the language asked (?lang=en)"},
+    "status": {"type": "integer"},
+    "param": {"type": "string", "description": "the parameter at fault"},
+    "value": {"nullable": True, "description": "the value given"},
+    "choices": {"type": "array", "items": {}, "description": "the valid values, when they can be listed"},
+}}
+
+GEOMETRY = {"type": "object", "nullable": True, "required": ["type"], "properties": {
+    "type": {"type": "string", "enum": ["Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                                         "MultiPolygon", "GeometryCollection"]},
+    "coordinates": {"type": "array"}}}
+
+
+def feature(properties=None, id_required=False):
+    schema = {"type": "object", "required": ["type", "geometry", "properties"], "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        "geometry": GEOMETRY,
+        "properties": {"type": "object", "nullable": True, **({"properties": properties} if properties else {})}}}
+    if id_required:
+        schema["required"] = schema["required"] + ["id"]
+    return schema
+
+
+def feature_collection(properties=None, extra=None):
+    return {"type": "object", "required": ["type", "features"], "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": feature(properties)}, **(extra or {})}}
+
+
+UNIT_PROPERTIES = {
+    "vintage": {"type": "string", "enum": list(VINTAGES)}, "code": {"type": "string"},
+    "name": {"type": "string"}, "full_name": {"type": "string"},
+    "unit_type": {"type": "string", "enum": list(UNIT_TYPES)}, "area_km2": {"type": "number"},
+    "source": {"type": "string"}, "source_id": STRING_OR_NULL}
+
+UNITS = feature_collection(UNIT_PROPERTIES, {
+    "vintage": {"type": "string", "enum": list(VINTAGES)}, "reform_date": {"type": "string", "format": "date"},
+    "attribution": {"type": "array", "items": {"type": "string"}}})
+
+TOPOLOGY = {"type": "object", "required": ["type", "objects", "arcs"], "properties": {
+    "type": {"type": "string", "enum": ["Topology"]}, "objects": {"type": "object"},
+    "arcs": {"type": "array"}, "transform": {"type": "object"}, "bbox": {"type": "array", "items": {"type": "number"}},
+    "vintage": {"type": "string", "enum": list(VINTAGES)}, "attribution": {"type": "array", "items": {"type": "string"}}}}
+
+TARGET = {"type": "object", "nullable": True, "properties": {
+    "value": {"type": "number"}, "year": {"type": "integer"}, "source": {"type": "string"}}}
+
+INDICATOR = {"type": "object", "required": ["key", "label_vi", "label_en", "kind"], "properties": {
+    "key": {"type": "string"}, "label_vi": {"type": "string"}, "label_en": {"type": "string"},
+    "unit": {"type": "string"}, "unit_en": {"type": "string"}, "kind": {"type": "string", "enum": list(KINDS)},
+    "higher_is_better": {"type": "boolean", "nullable": True}, "source": {"type": "string"},
+    "theme": {"type": "string"}, "numerator": STRING_OR_NULL, "denominator": STRING_OR_NULL, "target": TARGET,
+    "applies_to": {"type": "array", "items": {"type": "string"}}, "district_only": {"type": "boolean"}}}
+
+VALUE_ROW = {"type": "object", "required": ["value", "status", "illustrative", "source"], "properties": {
+    "code": STRING_OR_NULL, "name": STRING_OR_NULL, "full_name": STRING_OR_NULL, "unit_type": STRING_OR_NULL,
+    "value": ANY_VALUE, "numerator": NUMBER_OR_NULL, "denominator": NUMBER_OR_NULL,
+    "rank": {"type": "integer", "nullable": True}, "status": STATUSES,
+    "illustrative": {"type": "boolean", "description": "true: a made-up demo value, never a real figure"},
+    "source": {"type": "string"}, "note": {"type": "string"}, "level": {"type": "string"}}}
+
+VALUES = {"type": "object", "required": ["indicator", "vintage", "period", "rows", "district", "illustrative"],
+          "properties": {
+              "indicator": INDICATOR, "vintage": {"type": "string", "enum": list(VINTAGES)},
+              "period": {"type": "integer"}, "periods": {"type": "array", "items": {"type": "integer"}},
+              "illustrative": {"type": "boolean"}, "notice": STRING_OR_NULL, "district": VALUE_ROW,
+              "rows": {"type": "array", "items": VALUE_ROW},
+              "attribution": {"type": "array", "items": {"type": "string"}}}}
+
+MATCH = {"type": "object", "required": ["vintage", "code", "name"], "properties": {
+    "vintage": {"type": "string", "enum": list(VINTAGES)}, "code": {"type": "string"},
+    "name": {"type": "string"}, "full_name": {"type": "string"},
+    "unit_type": {"type": "string", "enum": list(UNIT_TYPES)}}}
+
+SOURCES = {"type": "object", "required": ["vintages", "reform_date", "boundaries", "build"], "properties": {
+    "vintages": {"type": "array", "items": {"type": "string", "enum": list(VINTAGES)}},
+    "reform_date": {"type": "string", "format": "date"},
+    "boundaries": {"type": "array", "items": {"type": "object", "properties": {
+        "name": {"type": "string"}, "file": {"type": "string"}, "sha256": {"type": "string"},
+        "vintage": {"type": "string"}, "attribution": {"type": "string"}, "licence": {"type": "string"},
+        "url": {"type": "string"}}}},
+    "build": {"type": "object"}}}
+
+CROSSWALK = {"type": "array", "items": {"type": "object", "required": ["old_code", "new_code"], "properties": {
+    "old_code": {"type": "string"}, "new_code": {"type": "string"}, "merge": {"type": "string"},
+    "legal_basis": STRING_OR_NULL, "effective_date": STRING_OR_NULL}}}
+
+ERA_PATCHES = feature_collection({
+    "change": {"type": "string", "enum": ["left", "added"]}, "area_km2": {"type": "number"},
+    "old_code": STRING_OR_NULL, "old_name": STRING_OR_NULL, "now_in": STRING_OR_NULL,
+    "now_in_code": STRING_OR_NULL, "label": {"type": "string"}})
+
+PLAN = {"type": "object", "description": "the plan: what to build where, year by year, with its costs and the "
+        "figures it rests on (status and source on each)"}
+
+IMPORT = {"type": "object", "required": ["dry_run", "report"], "properties": {
+    "dry_run": {"type": "boolean"}, "upload_id": {"type": "integer"},
+    "report": {"type": "object", "description": "rows read, problems by row and column, what would change"},
+    "version": {"type": "object", "description": "the data version written (201 only)"}}}
