@@ -8,7 +8,7 @@ periods): then they are a function of a context object with .catalogue and .stor
 import math
 from dataclasses import dataclass, field
 
-from .errors import InvalidChoice
+from .errors import InvalidChoice, NotFound
 
 TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
 
@@ -48,6 +48,8 @@ class Param:
                     raise InvalidChoice(self.name, item, choices, reason=self.reason)
             return tuple(dict.fromkeys(value))
         choices = self.allowed(ctx)
+        if choices and value not in choices and self.location == "path":
+            raise NotFound(f"{self.name}={text!r}: there is nothing at this address")
         if choices and value not in choices:
             raise InvalidChoice(self.name, text, choices, reason=self.reason)
         return value
@@ -75,13 +77,20 @@ class Param:
             raise fail("a whole number is needed" if self.type == "integer" else "a finite number is needed")
         if (self.minimum is not None and number < self.minimum) or \
                 (self.maximum is not None and number > self.maximum):
-            raise fail(f"between {self.minimum:g} and {self.maximum:g}")
+            raise fail(self._bounds())
         return int(number) if self.type == "integer" else number
+
+    def _bounds(self):
+        if self.maximum is None:
+            return f"at least {self.minimum:g}"
+        if self.minimum is None:
+            return f"at most {self.maximum:g}"
+        return f"between {self.minimum:g} and {self.maximum:g}"
 
     def openapi(self, ctx):
         return {"name": self.name, "in": self.location, "required": self.required or self.location == "path",
                 "description": self.description, "schema": self.json_schema(ctx),
-                **({"style": "form", "explode": False} if self.type == "list" else {}),
+                **({"style": "form", "explode": False} if self.json_schema(ctx).get("type") == "array" else {}),
                 **({"example": self.example} if self.example is not None else {})}
 
     def json_schema(self, ctx):

@@ -110,3 +110,30 @@ IMPORT = {"type": "object", "required": ["dry_run", "report"], "properties": {
     "dry_run": {"type": "boolean"}, "upload_id": {"type": "integer"},
     "report": {"type": "object", "description": "rows read, problems by row and column, what would change"},
     "version": {"type": "object", "description": "the data version written (201 only)"}}}
+
+LINK = {"type": "object", "required": ["href", "rel"], "properties": {
+    "href": {"type": "string"}, "rel": {"type": "string"}, "type": {"type": "string"}, "title": {"type": "string"}}}
+LINKS = {"type": "array", "items": LINK}
+OGC_EXCEPTION = {"type": "object", "required": ["code", "description"], "properties": {
+    "code": {"type": "string"}, "description": {"type": "string"}, "param": {"type": "string"},
+    "value": {"nullable": True}, "choices": {"type": "array", "items": {}}}}
+OGC_LANDING = {"type": "object", "required": ["links"], "properties": {
+    "title": {"type": "string"}, "description": {"type": "string"}, "links": LINKS}}
+OGC_CONFORMANCE = {"type": "object", "required": ["conformsTo"], "properties": {
+    "conformsTo": {"type": "array", "items": {"type": "string"}}}}
+OGC_COLLECTION = {"type": "object", "required": ["id", "links"], "properties": {
+    "id": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
+    "itemType": {"type": "string"}, "crs": {"type": "array", "items": {"type": "string"}},
+    "extent": {"type": "object", "properties": {
+        "spatial": {"type": "object", "properties": {"bbox": {"type": "array", "items": {
+            "type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}}, "crs": {"type": "string"}}},
+        "temporal": {"type": "object", "properties": {"interval": {"type": "array", "items": {
+            "type": "array", "items": {"type": "string", "nullable": True}}}}}}},
+    "vintage": {"type": "string", "enum": list(VINTAGES)}, "indicator": STRING_OR_NULL,
+    "periods": {"type": "array", "items": {"type": "integer"}}, "links": LINKS}}
+OGC_COLLECTIONS = {"type": "object", "required": ["links", "collections"], "properties": {
+    "links": LINKS, "collections": {"type": "array", "items": OGC_COLLECTION}}}
+OGC_ITEMS = {**feature_collection(extra={
+    "numberMatched": {"type": "integer", "minimum": 0}, "numberReturned": {"type": "integer", "minimum": 0},
+    "timeStamp": {"type": "string"}, "links": LINKS, "notice": {"type": "string"}})}
+OGC_ITEMS["required"] = ["type", "features", "numberMatched", "numberReturned", "links"]

@@ -31,7 +31,7 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import api, auth, compare, eras, errors, filters, imports, locale, openapi, pages, plans, security, split, vendor
+    from . import api, auth, compare, eras, errors, filters, imports, locale, ogc, openapi, pages, plans, security, split, vendor
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     app.config.setdefault("COMPRESS_CACHE_BACKEND", vendor.StaticGzipCache)
@@ -43,6 +43,7 @@ def create_app(config=None):
     filters.register(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(ogc.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(eras.bp)
