@@ -70,7 +70,7 @@ class Param:
         if self.type not in ("integer", "number"):
             return text
         try:
-            number = int(text) if self.type == "integer" and len(text) < 20 else float(text)
+            number = _integer(text) if self.type == "integer" else float(text)
         except ValueError:
             raise fail("a whole number is needed" if self.type == "integer" else "a number is needed") from None
         if self.type == "integer" and not float(number).is_integer() or not math.isfinite(number):
@@ -109,6 +109,15 @@ class Param:
         if self.default is not None:
             schema["default"] = self.default
         return schema
+
+
+def _integer(text):
+    """Exact for whole numbers of any length (a float would turn 10**25 into 10000000000000000905969664);
+    '2024.0' is 2024."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
 
 
 def read_all(params, args, ctx=None):

@@ -26,8 +26,6 @@ CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 UNIT_FIELDS = ("code", "name", "full_name", "unit_type", "vintage", "area_km2")
 PER_PERIOD = ("value", "status", "source")
-ERA_NAMES = {"pre2025": ("22 xã, thị trấn trước 1/7/2025", "22 communes before 1 July 2025"),
-             "post2025": ("8 xã từ 1/7/2025", "8 communes from 1 July 2025")}
 
 
 @dataclass(frozen=True)
@@ -35,12 +33,6 @@ class Collection:
     id: str
     vintage: str
     indicator: object = None  # an Indicator, None for the units themselves
-
-    def title(self, lang):
-        era = ERA_NAMES[self.vintage][lang == "en"]
-        if self.indicator is None:
-            return ("Units: " if lang == "en" else "Đơn vị hành chính: ") + era
-        return f"{self.indicator.label(lang)} · {era}"
 
 
 class Provider:

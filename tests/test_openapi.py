@@ -84,3 +84,17 @@ def assert_conforms(schema, max_examples):
             failures[operation.label] = exc
     assert count > 5
     assert not failures, "\n\n".join(f"{label}: {exc}" for label, exc in failures.items())
+
+
+@pytest.mark.parametrize("text,expected", [("2024", 2024), ("2024.0", 2024), (" 7 ", 7), ("9" * 30, int("9" * 30))])
+def test_integer_parameters_are_read_exactly(text, expected):
+    from maison_geo.contract import Param
+    assert Param("n", "", type="integer").read({"n": text}) == expected
+
+
+@pytest.mark.parametrize("text", ["abc", "1.5", "nan", "inf", "1e400", "9" * 5000])
+def test_integer_parameters_refuse_what_is_not_a_whole_number(text):
+    from maison_geo.contract import Param
+    from maison_geo.errors import InvalidChoice
+    with pytest.raises(InvalidChoice, match="whole number"):
+        Param("n", "", type="integer").read({"n": text})

@@ -208,13 +208,19 @@ def describe(source, coll):
                    else gettext("Value, status and source of %(label)s (%(unit)s) for each unit in each year; "
                                 "source of the indicator: %(source)s.", label=ind.label(lang),
                                 unit=ind.unit_label(lang), source=ind.source))
-    return {"id": coll.id, "title": coll.title(lang), "description": description, "itemType": "feature",
+    return {"id": coll.id, "title": title(coll, lang), "description": description, "itemType": "feature",
             "crs": [ogc.CRS84], "extent": extent, "vintage": coll.vintage,
             "indicator": ind.key if ind else None, "periods": periods,
             "links": [link("ogc.collection", "self", "application/json", coll.id, collectionId=coll.id, f="json"),
                       link("ogc.collection", "alternate", "text/html", coll.id, collectionId=coll.id, f="html"),
                       link("ogc.items", "items", GEOJSON, gettext("Features"), collectionId=coll.id, f="json"),
                       link("ogc.items", "items", "text/html", gettext("Features"), collectionId=coll.id, f="html")]}
+
+
+def title(coll, lang):
+    if coll.indicator is None:
+        return gettext("Communes · %(era)s", era=gettext(coll.vintage))
+    return f"{coll.indicator.label(lang)} · {gettext(coll.vintage)}"
 
 
 def _options(source, coll, args):
