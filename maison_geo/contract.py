@@ -73,7 +73,7 @@ class Param:
             number = _integer(text) if self.type == "integer" else float(text)
         except ValueError:
             raise fail("a whole number is needed" if self.type == "integer" else "a number is needed") from None
-        if self.type == "integer" and not float(number).is_integer() or not math.isfinite(number):
+        if isinstance(number, float) and (not math.isfinite(number) or self.type == "integer" and not number.is_integer()):
             raise fail("a whole number is needed" if self.type == "integer" else "a finite number is needed")
         if (self.minimum is not None and number < self.minimum) or \
                 (self.maximum is not None and number > self.maximum):

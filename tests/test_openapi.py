@@ -86,7 +86,8 @@ def assert_conforms(schema, max_examples):
     assert not failures, "\n\n".join(f"{label}: {exc}" for label, exc in failures.items())
 
 
-@pytest.mark.parametrize("text,expected", [("2024", 2024), ("2024.0", 2024), (" 7 ", 7), ("9" * 30, int("9" * 30))])
+@pytest.mark.parametrize("text,expected", [("2024", 2024), ("2024.0", 2024), (" 7 ", 7), ("9" * 30, int("9" * 30)),
+                                           ("9" * 400, int("9" * 400))])
 def test_integer_parameters_are_read_exactly(text, expected):
     from maison_geo.contract import Param
     assert Param("n", "", type="integer").read({"n": text}) == expected
