@@ -97,6 +97,13 @@ def test_html_pages_in_vietnamese_first(client):
     assert client.get("/ogc/collections", headers={"Accept": "text/html"}).mimetype == "text/html"
 
 
+def test_html_features_on_a_map_and_one_feature_located(client):
+    page = client.get("/ogc/collections/ban_gate_pct-pre2025/items?f=html").get_data(as_text=True)
+    assert "maisonChoropleth" in page and "map.js" in page
+    one = client.get("/ogc/collections/units-post2025/items/04132?f=html").get_data(as_text=True)
+    assert '"locator": "04132"' in one and "Xã Chiềng Mai" in one
+
+
 def test_every_ogc_route_is_in_its_api_document(app, client):
     from maison_geo.contract import openapi_path
     from maison_geo.web.openapi import routes

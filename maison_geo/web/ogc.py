@@ -124,7 +124,10 @@ def link(endpoint, rel, media, title, **values):
 
 def reply(args, body, page, media="application/json", **context):
     if wants_html(args):
-        return render_template("ogc.html", page=page, body=body, **context)
+        return render_template("ogc.html", page=page, body=body, **context,
+                               parts=map_parts(context["collection"], context.get("period"),
+                                               body.get("id") if page == "item" else None)
+                               if "collection" in context else None)
     response = jsonify(body)
     response.mimetype = media
     return response
@@ -248,7 +251,8 @@ def items(collectionId):  # noqa: N803
     if coll.indicator is not None and any(f["properties"].get("illustrative") for f in shown):
         body["notice"] = ogc.ILLUSTRATIVE_NOTICE
     body = {k: v for k, v in body.items() if v is not None}
-    return reply(args, body, "items", GEOJSON, collection=describe(source, coll), fields=fields)
+    return reply(args, body, "items", GEOJSON, collection=describe(source, coll), fields=fields,
+                 period=args["period"])
 
 
 def _page_links(coll, matched, limit, offset):
@@ -276,7 +280,25 @@ def item(collectionId, featureId):  # noqa: N803
     found["links"] = [link("ogc.item", "self", GEOJSON, found["id"], collectionId=coll.id, featureId=found["id"]),
                       link("ogc.collection", "collection", "application/json", coll.id, collectionId=coll.id)]
     return reply(args, found, "item", GEOJSON, collection=describe(source, coll),
-                 fields=list(found["properties"]))
+                 fields=list(found["properties"]), period=args["period"])
+
+
+def map_parts(coll, period, locator=None):
+    """The collection on a map for its HTML pages: the indicator's choropleth of the year shown (by
+    default the year the map page would show), or the units alone; a click opens the unit's profile."""
+    from .. import maps
+    from ..values import indicator_values
+    from .views import profile_url_pattern
+    vintage = coll["vintage"]
+    view = None
+    if coll["indicator"]:
+        table = indicator_values(store(), catalogue(), coll["indicator"], period, vintage,
+                                 index=provider().index_of(vintage))
+        view = maps.build_view(table, "quantiles", 5, current_lang(), gettext)
+    attribution = [s["attribution"] for s in store().sources() if s["vintage"] == vintage]
+    return maps.render_parts(maps.build_map(view, geo.map_sources(vintage), profile_url_pattern(vintage),
+                                            geo.labels(vintage), geo.bounds(vintage), attribution,
+                                            height="100%", locator_code=locator, _=gettext))
 
 
 def exception(status, body):
