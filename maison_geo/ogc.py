@@ -81,16 +81,21 @@ class Provider:
         return period
 
     def features(self, collection, bbox=None, period=None, periods=None, properties=None, simplified=False,
-                 lang="vi"):
-        """(all matching features in code order, the property names); bbox: (w, s, e, n) in CRS84."""
+                 lang="vi", limit=None, offset=0, code=None):
+        """(features in code order from offset, at most limit of them; how many matched; the property
+        names). bbox: (w, s, e, n) in CRS84; code: only that unit. Only the page is built."""
         fields = self.fields(collection, period, periods)
         for name in properties or ():
             if name not in fields:
                 raise InvalidChoice("properties", name, fields)
         frame = self.store.units(collection.vintage, simplified=simplified).sort_values("code")
+        if code is not None:
+            frame = frame[frame.code == code]
         if bbox:
             frame = frame[frame.intersects(box(*bbox))]
-        values = self._values(collection, period, periods, lang) if collection.indicator else {}
+        matched = len(frame)
+        frame = frame.iloc[offset:None if limit is None else offset + limit]
+        values = self._values(collection, period, periods, lang, set(frame.code)) if collection.indicator else {}
         kept = list(properties) if properties else fields
         features = []
         for row in frame.itertuples():
@@ -99,22 +104,21 @@ class Provider:
             features.append({"type": "Feature", "id": row.code,
                              "geometry": mapping(shapely.set_precision(row.geometry, 1e-7)),
                              "properties": {name: props.get(name) for name in kept}})
-        return features, kept
+        return features, matched, kept
 
     def feature(self, collection, code, **options):
-        features, _ = self.features(collection, **options)
-        for found in features:
-            if found["id"] == code:
-                return found
-        raise NotFound(f"no feature {code!r} in collection {collection.id}")
+        features, _, _ = self.features(collection, code=code, **options)
+        if not features:
+            raise NotFound(f"no feature {code!r} in collection {collection.id}")
+        return features[0]
 
-    def _values(self, collection, period, periods, lang):
+    def _values(self, collection, period, periods, lang, codes):
         indicator, index = collection.indicator, self.index_of(collection.vintage)
         chosen = [period] if period is not None else (self.periods(collection) if periods is None else periods)
         out = {}
         for p in chosen:
             table = indicator_values(self.store, self.catalogue, indicator.key, p, collection.vintage, index=index)
-            for row in table.rows:
+            for row in (r for r in table.rows if r.unit.code in codes):
                 data = row.to_dict()
                 entry = out.setdefault(row.unit.code, {"indicator": indicator.key,
                                                        "unit": indicator.unit_label(lang),
@@ -177,7 +181,3 @@ def parse_bbox(text):
     if west > east:
         raise ValueError("a box across the antimeridian (west > east) is not supported here")
     return west, south, east, north
-
-
-def page(features, limit, offset):
-    return features[offset:offset + limit]

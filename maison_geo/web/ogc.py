@@ -1,5 +1,7 @@
 """OGC API – Features under /ogc: the core (maison_geo.ogc) with links, media types, CORS and HTML.
 Parameters are read through Operations, and /ogc/api is made from them (maison_geo.contract)."""
+from datetime import datetime, timezone
+
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext
 
@@ -242,15 +244,14 @@ def items(collectionId):  # noqa: N803
     args = read(ITEMS)
     source = provider()
     coll = source.collection(args["collectionId"])
-    features, fields = source.features(coll, bbox=args["bbox"], **_options(source, coll, args))
     limit, offset = args["limit"], args["offset"]
-    shown = ogc.page(features, limit, offset)
-    body = {"type": "FeatureCollection", "features": shown, "numberMatched": len(features),
-            "numberReturned": len(shown), "timeStamp": store().meta().get("built_at"),
-            "links": _page_links(coll, len(features), limit, offset)}
+    shown, matched, fields = source.features(coll, bbox=args["bbox"], limit=limit, offset=offset,
+                                             **_options(source, coll, args))
+    body = {"type": "FeatureCollection", "features": shown, "numberMatched": matched,
+            "numberReturned": len(shown), "timeStamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "links": _page_links(coll, matched, limit, offset)}
     if coll.indicator is not None and any(f["properties"].get("illustrative") for f in shown):
         body["notice"] = ogc.ILLUSTRATIVE_NOTICE
-    body = {k: v for k, v in body.items() if v is not None}
     return reply(args, body, "items", GEOJSON, collection=describe(source, coll), fields=fields,
                  period=args["period"])
 
