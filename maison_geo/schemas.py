@@ -137,3 +137,24 @@ OGC_ITEMS = {**feature_collection(extra={
     "numberMatched": {"type": "integer", "minimum": 0}, "numberReturned": {"type": "integer", "minimum": 0},
     "timeStamp": {"type": "string"}, "links": LINKS, "notice": {"type": "string"}})}
 OGC_ITEMS["required"] = ["type", "features", "numberMatched", "numberReturned", "links"]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAP_VIEW = {**VALUES, "properties": {**VALUES["properties"], "classification": {"type": "object", "properties": {
+    "scheme": {"type": "string"}, "k": {"type": "integer"},
+    "classes": {"type": "array", "items": {"type": "object"}}, "no_data": {"type": "object"}}}}}
+PROFILE = {"type": "object", "required": ["unit", "illustrative", "indicators"], "properties": {
+    "unit": MATCH, "illustrative": {"type": "boolean"}, "facts": {"type": "array", "items": {"type": "object"}},
+    "indicators": {"type": "array", "items": {"type": "object", "required": ["indicator", "status"], "properties": {
+        "indicator": {"type": "string"}, "label": {"type": "string"}, "period": {"type": "integer", "nullable": True},
+        "value": ANY_VALUE, "status": STATUSES, "source": {"type": "string"},
+        "illustrative": {"type": "boolean"}}}}}}
+COMPARE = {"type": "object", "required": ["vintage", "codes", "illustrative", "rows"], "properties": {
+    "vintage": {"type": "string", "enum": list(VINTAGES)}, "codes": {"type": "array", "items": {"type": "string"}},
+    "illustrative": {"type": "boolean"}, "rows": {"type": "array", "items": {"type": "object"}}}}
+PROGRESS = {"type": "object", "required": ["indicator", "period", "vintage", "illustrative", "rows"], "properties": {
+    "indicator": {"type": "string"}, "period": {"type": "integer"}, "vintage": {"type": "string", "enum": list(VINTAGES)},
+    "target": {**TARGET}, "message": STRING_OR_NULL, "summary": {"type": "object", "nullable": True},
+    "illustrative": {"type": "boolean"}, "rows": {"type": "array", "items": {"type": "object"}}}}
+ERAS = {"type": "object", "required": ["reform_date", "communes"], "properties": {
+    "reform_date": {"type": "string", "format": "date"}, "communes": {"type": "array", "items": {"type": "object"}},
+    "patches": {"type": "array", "items": {"type": "object"}}}}

@@ -96,8 +96,10 @@ def api_document(app):
                            "boundaries, indicators, values with status and source. Values marked "
                            "illustrative are made up for the demo, never real figures. Errors name the "
                            "parameter at fault, in Vietnamese by default, in English with ?lang=en."}
+    from .twins import TWINS
+    twins = [(r.rule, "GET", r.endpoint, TWINS[r.endpoint]) for r in app.url_map.iter_rules() if r.endpoint in TWINS]
     described = []
-    for rule, method, endpoint, op in routes(app, "/api"):
+    for rule, method, endpoint, op in routes(app, "/api") + twins:
         if op is not None:
             replies = {**op.replies, 400: op.replies.get(400, ERROR_REPLY)}
             if op.params or op.body:
