@@ -13,6 +13,15 @@ from .errors import InvalidChoice, NotFound
 TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
 
 
+def N_(text):  # noqa: N802 -- the usual name of gettext's marker
+    """Marks a description for the translation catalogue; document() translates it when made."""
+    return text
+
+
+def _same(text):
+    return text
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -87,9 +96,9 @@ class Param:
             return f"at most {self.maximum:g}"
         return f"between {self.minimum:g} and {self.maximum:g}"
 
-    def openapi(self, ctx):
+    def openapi(self, ctx, translate=_same):
         return {"name": self.name, "in": self.location, "required": self.required or self.location == "path",
-                "description": self.description, "schema": self.json_schema(ctx),
+                "description": translate(self.description), "schema": self.json_schema(ctx),
                 **({"style": "form", "explode": False} if self.json_schema(ctx).get("type") == "array" else {}),
                 **({"example": self.example} if self.example is not None else {})}
 
@@ -145,12 +154,12 @@ class Operation:
     security: tuple = ()     # alternatives, each a tuple of the security schemes it needs together
     operation_id: str = ""
 
-    def openapi(self, ctx, endpoint):
-        entry = {"operationId": self.operation_id or endpoint.replace(".", "_"), "summary": self.summary,
-                 "tags": [self.tag], "parameters": [p.openapi(ctx) for p in self.params],
-                 "responses": {str(status): _reply(reply, ctx) for status, reply in self.replies.items()}}
+    def openapi(self, ctx, endpoint, translate=_same):
+        entry = {"operationId": self.operation_id or endpoint.replace(".", "_"), "summary": translate(self.summary),
+                 "tags": [self.tag], "parameters": [p.openapi(ctx, translate) for p in self.params],
+                 "responses": {str(status): _reply(reply, ctx, translate) for status, reply in self.replies.items()}}
         if self.description:
-            entry["description"] = self.description
+            entry["description"] = translate(self.description)
         if self.body:
             entry["requestBody"] = self.body
         if self.security:
@@ -158,13 +167,13 @@ class Operation:
         return entry
 
 
-def _reply(reply, ctx):
+def _reply(reply, ctx, translate):
     content = {}
     for media, schema in reply.content.items():
         content[media] = {"schema": schema(ctx) if callable(schema) else schema}
         if reply.example is not None and "json" in media:
             content[media]["example"] = reply.example
-    out = {"description": reply.description}
+    out = {"description": translate(reply.description)}
     if content:
         out["content"] = content
     if reply.headers:
@@ -178,11 +187,12 @@ def openapi_path(rule):
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
 
-def document(routes, ctx, info, components=None, servers=None):
-    """The OpenAPI 3.0 document of [(rule, method, endpoint, Operation)] routes."""
+def document(routes, ctx, info, components=None, servers=None, translate=_same):
+    """The OpenAPI 3.0 document of [(rule, method, endpoint, Operation)] routes; translate(text) gives
+    each description in the language asked."""
     paths = {}
     for rule, method, endpoint, operation in sorted(routes, key=lambda r: (r[0], r[1])):
-        paths.setdefault(openapi_path(rule), {})[method.lower()] = operation.openapi(ctx, endpoint)
+        paths.setdefault(openapi_path(rule), {})[method.lower()] = operation.openapi(ctx, endpoint, translate)
     doc = {"openapi": "3.0.3", "info": info, "paths": paths}
     if servers:
         doc["servers"] = servers

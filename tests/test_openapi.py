@@ -106,3 +106,13 @@ def test_integer_parameters_refuse_what_is_not_a_whole_number(text):
     from maison_geo.errors import InvalidChoice
     with pytest.raises(InvalidChoice, match="whole number"):
         Param("n", "", type="integer").read({"n": text})
+
+
+def test_document_speaks_the_language_asked(client):
+    vi = client.get("/api/openapi.json").get_json()
+    en = client.get("/api/openapi.json?lang=en").get_json()
+    assert vi["paths"]["/api/values"]["get"]["summary"].startswith("Giá trị của một chỉ tiêu")
+    assert en["paths"]["/api/values"]["get"]["summary"].startswith("Values of one indicator")
+    assert vi["paths"]["/api/values"]["get"]["parameters"][0]["schema"] == en["paths"]["/api/values"]["get"]["parameters"][0]["schema"]
+    page = client.get("/api/docs?lang=vi").get_data(as_text=True)  # the language asked is remembered
+    assert "Mã của chỉ tiêu" in page and "Tham số" in page

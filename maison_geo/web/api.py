@@ -5,7 +5,7 @@ the OpenAPI document at /api/openapi.json."""
 from flask import Blueprint, Response, jsonify, request
 
 from .. import schemas
-from ..contract import Operation, Param, Reply, read_all
+from ..contract import N_, Operation, Param, Reply, read_all
 from ..errors import InvalidChoice
 from ..units import DEFAULT_VINTAGE, REFORM_DATE, UNIT_TYPES, VINTAGES, NameMatcher
 from ..values import indicator_values
@@ -39,61 +39,61 @@ def unit_columns(ctx):
     return list(dict.fromkeys(c for v in VINTAGES for c in geo.unit_properties(v)))
 
 
-VINTAGE = Param("vintage", "The era of the units: the 22 communes before 1 July 2025 (pre2025) or the 8 after "
-                "(post2025).", choices=list(VINTAGES), default=DEFAULT_VINTAGE, example="post2025",
+VINTAGE = Param("vintage", N_("The era of the units: the 22 communes before 1 July 2025 (pre2025) or the 8 after "
+                "(post2025)."), choices=list(VINTAGES), default=DEFAULT_VINTAGE, example="post2025",
                 blank=False)
-BBOX = Param("bbox", "Only the units reaching into this box: west,south,east,north in degrees (CRS84).",
+BBOX = Param("bbox", N_("Only the units reaching into this box: west,south,east,north in degrees (CRS84)."),
              convert=parse_bbox, example="103.9,21.0,104.2,21.3",
              schema={"type": "string", "pattern": r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$"})
-INDICATOR = Param("indicator", "The indicator's key (see /api/indicators).", required=True,
+INDICATOR = Param("indicator", N_("The indicator's key (see /api/indicators)."), required=True,
                   choices=lambda ctx: ctx.catalogue.keys(), example="ban_gate_pct")
-PERIOD = Param("period", "The year; by default the year with most communes covered (the latest on ties).",
+PERIOD = Param("period", N_("The year; by default the year with most communes covered (the latest on ties)."),
                type="integer", choices=all_periods, example=2024)
 
 
-def formats(*allowed, description="The response format."):
+def formats(*allowed, description=N_("The response format.")):
     return Param("format", description, choices=list(allowed), default=allowed[0], blank=False)
 
 
 UNITS = Operation(
-    "The units of an era as GeoJSON (or TopoJSON)",
-    "Web geometry by default (about a metre's precision), the full geometry with geometry=full; "
-    "format=topojson gives the quantized overview the maps start from.",
+    N_("The units of an era as GeoJSON (or TopoJSON)"),
+    N_("Web geometry by default (about a metre's precision), the full geometry with geometry=full; "
+    "format=topojson gives the quantized overview the maps start from."),
     params=(VINTAGE, formats("geojson", "topojson"),
-            Param("geometry", "web (simplified) or full geometry.", choices=["web", "full"], default="web",
+            Param("geometry", N_("web (simplified) or full geometry."), choices=["web", "full"], default="web",
                   blank=False),
             BBOX,
-            Param("properties", "Only these properties on each feature (default: all).", type="list",
+            Param("properties", N_("Only these properties on each feature (default: all)."), type="list",
                   choices=unit_columns, example="code,name"),
-            Param("grid", "TopoJSON only: the grid step in degrees (default: fit to the extent of the units).",
+            Param("grid", N_("TopoJSON only: the grid step in degrees (default: fit to the extent of the units)."),
                   type="number", minimum=MIN_GRID, maximum=1, example=0.001)),
-    replies={200: Reply("The units", {"application/json": {"oneOf": [schemas.UNITS, schemas.TOPOLOGY]}}),
-             304: Reply("Not modified (the ETag matched)")})
-OUTLINE = Operation("The outline of all units of an era (the district as it was, or the 8 communes together)",
+    replies={200: Reply(N_("The units"), {"application/json": {"oneOf": [schemas.UNITS, schemas.TOPOLOGY]}}),
+             304: Reply(N_("Not modified (the ETag matched)"))})
+OUTLINE = Operation(N_("The outline of all units of an era (the district as it was, or the 8 communes together)"),
                     params=(VINTAGE,),
-                    replies={200: Reply("One feature", {"application/json": schemas.feature_collection()}),
-                             304: Reply("Not modified (the ETag matched)")})
-INDICATORS = Operation("The indicator catalogue: labels, units, kinds, sources, targets",
-                       replies={200: Reply("Every indicator", {"application/json": {
+                    replies={200: Reply(N_("One feature"), {"application/json": schemas.feature_collection()}),
+                             304: Reply(N_("Not modified (the ETag matched)"))})
+INDICATORS = Operation(N_("The indicator catalogue: labels, units, kinds, sources, targets"),
+                       replies={200: Reply(N_("Every indicator"), {"application/json": {
                            "type": "array", "items": schemas.INDICATOR}})})
 VALUES = Operation(
-    "Values of one indicator for every unit of an era in one period, with the district figure",
-    "Every row carries its status and source; illustrative rows are marked illustrative=true and the "
-    "table carries the notice.",
+    N_("Values of one indicator for every unit of an era in one period, with the district figure"),
+    N_("Every row carries its status and source; illustrative rows are marked illustrative=true and the "
+    "table carries the notice."),
     params=(INDICATOR, PERIOD, VINTAGE, formats("json", "csv")),
-    replies={200: Reply("The values", {"application/json": schemas.VALUES,
+    replies={200: Reply(N_("The values"), {"application/json": schemas.VALUES,
                                        "text/csv": {"type": "string"}})})
-MATCH = Operation("Free text to one unit of an era, through the name matcher",
-                  "Tolerates missing diacritics and type words (xã, thị trấn); an ambiguous name is a 400 "
-                  "listing the candidates, an unknown one a 400 with suggestions.",
-                  params=(Param("q", "The name to look up.", required=True, example="Hat Lot"),
-                          Param("unit_type", "Only units of this type.", choices=list(UNIT_TYPES)),
+MATCH = Operation(N_("Free text to one unit of an era, through the name matcher"),
+                  N_("Tolerates missing diacritics and type words (xã, thị trấn); an ambiguous name is a 400 "
+                  "listing the candidates, an unknown one a 400 with suggestions."),
+                  params=(Param("q", N_("The name to look up."), required=True, example="Hat Lot"),
+                          Param("unit_type", N_("Only units of this type."), choices=list(UNIT_TYPES)),
                           VINTAGE),
-                  replies={200: Reply("The unit", {"application/json": schemas.MATCH})})
-SOURCES = Operation("Where the boundaries come from, their licences and checksums, and the store's build",
-                    replies={200: Reply("Sources", {"application/json": schemas.SOURCES})})
-CROSSWALK = Operation("Which former commune became which commune on 1 July 2025, with the legal basis",
-                      replies={200: Reply("The crosswalk", {"application/json": schemas.CROSSWALK})})
+                  replies={200: Reply(N_("The unit"), {"application/json": schemas.MATCH})})
+SOURCES = Operation(N_("Where the boundaries come from, their licences and checksums, and the store's build"),
+                    replies={200: Reply(N_("Sources"), {"application/json": schemas.SOURCES})})
+CROSSWALK = Operation(N_("Which former commune became which commune on 1 July 2025, with the legal basis"),
+                      replies={200: Reply(N_("The crosswalk"), {"application/json": schemas.CROSSWALK})})
 
 
 def operation(op):

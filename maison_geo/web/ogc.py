@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext
 
 from .. import ogc, schemas
-from ..contract import Operation, Param, Reply, document
+from ..contract import N_, Operation, Param, Reply, document
 from ..errors import InvalidChoice
 from ..values import FigureIndex
 from . import geo
@@ -43,64 +43,63 @@ def unit_codes(ctx):
 
 
 def f_param(*formats):
-    return Param("f", "The format: json (GeoJSON for features) or html.", choices=list(formats),
+    return Param("f", N_("The format: json (GeoJSON for features) or html."), choices=list(formats),
                  default=None, blank=False)
 
 
 F = f_param("json", "html")
-LANG = Param("lang", "The language of titles and messages: vi (default) or en.", choices=["vi", "en"])
-COLLECTION = Param("collectionId", "The collection: units-<era> or <indicator>-<era>.", location="path",
+LANG = Param("lang", N_("The language of titles and messages: vi (default) or en."), choices=["vi", "en"])
+COLLECTION = Param("collectionId", N_("The collection: units-<era> or <indicator>-<era>."), location="path",
                    choices=collection_ids, example="ban_gate_pct-pre2025")
-FEATURE = Param("featureId", "The unit's code.", location="path", choices=unit_codes, example="04135")
-SIMPLIFIED = Param("simplified", "1: the web geometry (about a metre's precision); default: the full geometry.",
+FEATURE = Param("featureId", N_("The unit's code."), location="path", choices=unit_codes, example="04135")
+SIMPLIFIED = Param("simplified", N_("1: the web geometry (about a metre's precision); default: the full geometry."),
                    type="boolean", default=False)
 ITEM_PARAMS = (COLLECTION, F, LANG, SIMPLIFIED,
-               Param("period", "Only this year's value, status and source (value, status, source, "
-                     "illustrative); default: every year as value_<year>, status_<year>, source_<year>.",
+               Param("period", N_("Only this year's value, status and source (value, status, source, "
+                     "illustrative); default: every year as value_<year>, status_<year>, source_<year>."),
                      type="integer", example=2024),
-               Param("datetime", "Only the years in this instant or interval (2024, 2019/2024, ../2024), "
-                     "as value_<year>...; ignored by the units collections, which have no time.",
+               Param("datetime", N_("Only the years in this instant or interval (2024, 2019/2024, ../2024), "
+                     "as value_<year>...; ignored by the units collections, which have no time."),
                      convert=ogc.parse_datetime, schema={"type": "string"}, example="2019/2024"),
-               Param("properties", "Only these properties on each feature.", type="list",
+               Param("properties", N_("Only these properties on each feature."), type="list",
                      example="code,name,value_2024"))
 ITEMS_PARAMS = ITEM_PARAMS[:1] + (
-    Param("limit", "At most this many features.", type="integer", minimum=1, maximum=ogc.MAX_LIMIT,
+    Param("limit", N_("At most this many features."), type="integer", minimum=1, maximum=ogc.MAX_LIMIT,
           default=ogc.DEFAULT_LIMIT),
-    Param("offset", "Skip this many features (the next and prev links page with it).", type="integer",
+    Param("offset", N_("Skip this many features (the next and prev links page with it)."), type="integer",
           minimum=0, default=0),
-    Param("bbox", "Only the features reaching into this box: west,south,east,north in degrees (CRS84).",
+    Param("bbox", N_("Only the features reaching into this box: west,south,east,north in degrees (CRS84)."),
           convert=ogc.parse_bbox, example="103.9,21.0,104.2,21.3",
           schema={"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}),
 ) + ITEM_PARAMS[1:]
 
 
 def _error(description):
-    return Reply(description + "; a page with f=html", {"application/json": schemas.OGC_EXCEPTION,
-                                                         "text/html": {"type": "string"}})
+    return Reply(description, {"application/json": schemas.OGC_EXCEPTION, "text/html": {"type": "string"}})
 
 
 def _ops(summary, params, content, description=""):
-    replies = {200: Reply(summary, content), 400: _error("A parameter is not valid (OGC exception)")}
+    replies = {200: Reply(summary, content), 400: _error(N_("A parameter is not valid (OGC exception; a page with f=html)"))}
     if any(p.location == "path" for p in params):
-        replies[404] = _error("No such collection or feature (OGC exception)")
+        replies[404] = _error(N_("No such collection or feature (OGC exception; a page with f=html)"))
     return Operation(summary, description, tag="ogc", params=params, replies=replies)
 
 
-LANDING = _ops("The landing page: links to the API definition, conformance and collections", (F, LANG),
+LANDING = _ops(N_("The landing page: links to the API definition, conformance and collections"), (F, LANG),
                {"application/json": schemas.OGC_LANDING, "text/html": {"type": "string"}})
-CONFORMANCE = _ops("The conformance classes implemented", (F, LANG),
+CONFORMANCE = _ops(N_("The conformance classes implemented"), (F, LANG),
                    {"application/json": schemas.OGC_CONFORMANCE, "text/html": {"type": "string"}})
-API = _ops("This API definition (OpenAPI 3.0)", (f_param("json", "html"), LANG),
+API = _ops(N_("This API definition (OpenAPI 3.0)"), (f_param("json", "html"), LANG),
            {OPENAPI: {"type": "object"}, "text/html": {"type": "string"}})
-COLLECTIONS = _ops("The collections: the units of each era, and each indicator in each era", (F, LANG),
+COLLECTIONS = _ops(N_("The collections: the units of each era, and each indicator in each era"), (F, LANG),
                    {"application/json": schemas.OGC_COLLECTIONS, "text/html": {"type": "string"}})
-COLLECTION_OP = _ops("One collection: its extent, periods and links", (COLLECTION, F, LANG),
+COLLECTION_OP = _ops(N_("One collection: its extent, periods and links"), (COLLECTION, F, LANG),
                      {"application/json": schemas.OGC_COLLECTION, "text/html": {"type": "string"}})
-ITEMS = _ops("The features of a collection, a page at a time", ITEMS_PARAMS,
+ITEMS = _ops(N_("The features of a collection, a page at a time"), ITEMS_PARAMS,
              {GEOJSON: schemas.OGC_ITEMS, "text/html": {"type": "string"}},
-             "Illustrative values (made up for the demo) are marked illustrative=true with the notice "
-             "in every feature that carries one.")
-ITEM = _ops("One feature", (COLLECTION, FEATURE) + ITEM_PARAMS[1:],
+             N_("Illustrative values (made up for the demo) are marked illustrative=true with the notice "
+             "in every feature that carries one."))
+ITEM = _ops(N_("One feature"), (COLLECTION, FEATURE) + ITEM_PARAMS[1:],
             {GEOJSON: schemas.feature(id_required=True), "text/html": {"type": "string"}})
 
 
@@ -174,7 +173,7 @@ def api():
     info = {"title": "maison-geo OGC API – Features", "version": "1",
             "description": gettext("OGC API – Features of the communes of Mai Sơn before and after 1 July "
                                    "2025, with the value, status and source of every indicator.")}
-    doc = document([r for r in routes(current_app, "/ogc") if r[3]], OgcContext(), info,
+    doc = document([r for r in routes(current_app, "/ogc") if r[3]], OgcContext(), info, translate=gettext,
                    servers=[{"url": request.url_root.rstrip("/")}],
                    components={"schemas": {"exception": schemas.OGC_EXCEPTION}})
     if wants_html(args):

@@ -3,9 +3,10 @@ from the URL map and the Operation attached to each view (maison_geo.contract)."
 from dataclasses import replace
 
 from flask import Blueprint, current_app, jsonify, render_template, url_for
+from flask_babel import gettext
 
 from .. import schemas
-from ..contract import Operation, Reply, document
+from ..contract import N_, Operation, Reply, document
 from ..figures import STATUSES
 from ..planning.common import CRITERIA, OBJECTIVES, PLAN_YEARS, RANKINGS
 from ..units import VINTAGES
@@ -13,7 +14,7 @@ from .api import RequestContext, operation
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-ERROR_REPLY = Reply("A parameter or the body is not valid: the message names it and what is valid",
+ERROR_REPLY = Reply(N_("A parameter or the body is not valid: the message names it and what is valid"),
                     {"application/json": schemas.ERROR},
                     example={"error": "vintage='2020' is not valid; choose one of: pre2025, post2025",
                              "param": "vintage", "value": "2020", "choices": list(VINTAGES)})
@@ -52,28 +53,28 @@ IMPORT_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
 # Views in other modules, described here so that those modules stay as they are.
 ELSEWHERE = {
     "eras.era_patches": Operation(
-        "Where the outline moved on 1 July 2025: the pieces of former communes now in another commune",
-        tag="eras", replies={200: Reply("The pieces", {"application/json": schemas.ERA_PATCHES})}),
+        N_("Where the outline moved on 1 July 2025: the pieces of former communes now in another commune"),
+        tag="eras", replies={200: Reply(N_("The pieces"), {"application/json": schemas.ERA_PATCHES})}),
     "plans.api_plans": Operation(
-        "A budget plan: what to build in which commune, year by year, within the budget",
-        "A computation: nothing is stored, so no login and no CSRF token are needed.", tag="planning",
-        body=PLAN_BODY, replies={200: Reply("The plan", {"application/json": schemas.PLAN})}),
+        N_("A budget plan: what to build in which commune, year by year, within the budget"),
+        N_("A computation: nothing is stored, so no login and no CSRF token are needed."), tag="planning",
+        body=PLAN_BODY, replies={200: Reply(N_("The plan"), {"application/json": schemas.PLAN})}),
     "imports.api_imports": Operation(
-        "Import figures from a filled template (editors)",
-        "dry_run=1 only checks. A browser session must send the CSRF token; a Bearer token needs none.",
+        N_("Import figures from a filled template (editors)"),
+        N_("dry_run=1 only checks. A browser session must send the CSRF token; a Bearer token needs none."),
         tag="imports", body=IMPORT_BODY, security=(("bearer",), ("session", "csrf")),
-        replies={200: Reply("Checked (dry run)", {"application/json": schemas.IMPORT}),
-                 201: Reply("Imported: a new data version", {"application/json": schemas.IMPORT}),
-                 401: Reply("No valid token or login", {"application/json": schemas.ERROR},
+        replies={200: Reply(N_("Checked (dry run)"), {"application/json": schemas.IMPORT}),
+                 201: Reply(N_("Imported: a new data version"), {"application/json": schemas.IMPORT}),
+                 401: Reply(N_("No valid token or login"), {"application/json": schemas.ERROR},
                             headers=("WWW-Authenticate",)),
-                 403: Reply("The account may not import", {"application/json": schemas.ERROR}),
-                 413: Reply("The file is too large", {"application/json": schemas.ERROR}),
-                 422: Reply("The file has problems: the report lists them", {"application/json": schemas.IMPORT})}),
+                 403: Reply(N_("The account may not import"), {"application/json": schemas.ERROR}),
+                 413: Reply(N_("The file is too large"), {"application/json": schemas.ERROR}),
+                 422: Reply(N_("The file has problems: the report lists them"), {"application/json": schemas.IMPORT})}),
 }
-DOCUMENT = Operation("This document (OpenAPI 3.0)", tag="meta",
-                     replies={200: Reply("The OpenAPI document", {"application/json": {"type": "object"}})})
-DOCS = Operation("This document as a page", tag="meta",
-                 replies={200: Reply("The page", {"text/html": {"type": "string"}})})
+DOCUMENT = Operation(N_("This document (OpenAPI 3.0)"), tag="meta",
+                     replies={200: Reply(N_("The OpenAPI document"), {"application/json": {"type": "object"}})})
+DOCS = Operation(N_("This document as a page"), tag="meta",
+                 replies={200: Reply(N_("The page"), {"text/html": {"type": "string"}})})
 
 
 def operation_of(app, endpoint):
@@ -92,10 +93,10 @@ def routes(app, prefix):
 
 def api_document(app):
     info = {"title": "maison-geo API", "version": "1",
-            "description": "Communes of huyện Mai Sơn (Sơn La, Vietnam) before and after 1 July 2025: "
-                           "boundaries, indicators, values with status and source. Values marked "
-                           "illustrative are made up for the demo, never real figures. Errors name the "
-                           "parameter at fault, in Vietnamese by default, in English with ?lang=en."}
+            "description": gettext("Communes of huyện Mai Sơn (Sơn La, Vietnam) before and after 1 July 2025: "
+                                   "boundaries, indicators, values with status and source. Values marked "
+                                   "illustrative are made up for the demo, never real figures. An error names "
+                                   "the parameter at fault and the valid choices.")}
     from .twins import TWINS
     twins = [(r.rule, "GET", r.endpoint, TWINS[r.endpoint]) for r in app.url_map.iter_rules() if r.endpoint in TWINS]
     described = []
@@ -105,7 +106,7 @@ def api_document(app):
             if op.params or op.body:
                 op = replace(op, replies=replies)
             described.append((rule, method, endpoint, op))
-    return document(described, RequestContext(), info, servers=[{"url": "/"}],
+    return document(described, RequestContext(), info, servers=[{"url": "/"}], translate=gettext,
                     components={"securitySchemes": SECURITY_SCHEMES, "schemas": {"Error": schemas.ERROR}})
 
 
