@@ -161,3 +161,12 @@ def test_owslib_reads_collections_items_with_bbox_and_limit_and_one_item(live_ur
     assert page["numberReturned"] == 3 and 3 < page["numberMatched"] < 22
     one = api.collection_item("population-pre2025", "04135")
     assert one["properties"]["name"] == "Hát Lót" and one["properties"]["value_2019"] == 9720
+
+
+def test_feature_codes_are_listed_in_the_document_only_while_few(app, monkeypatch):
+    from maison_geo.web import ogc as web_ogc
+    with app.test_request_context():
+        assert "04135" in web_ogc.unit_codes(web_ogc.OgcContext())
+        monkeypatch.setattr(web_ogc, "ENUM_LIMIT", 10)
+        assert web_ogc.unit_codes(web_ogc.OgcContext()) == []
+    assert app.test_client().get("/ogc/collections/units-pre2025/items/99999").status_code == 404

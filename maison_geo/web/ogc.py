@@ -8,6 +8,7 @@ from flask_babel import gettext
 from .. import ogc, schemas
 from ..contract import N_, Operation, Param, Reply, document
 from ..errors import InvalidChoice
+from ..units import VINTAGES
 from ..values import FigureIndex
 from . import geo
 from .api import operation
@@ -38,8 +39,12 @@ def collection_ids(ctx):
     return [c.id for c in ctx.provider.collections()]
 
 
+ENUM_LIMIT = 1000  # more codes than this (a country) would make the API document megabytes long
+
+
 def unit_codes(ctx):
-    return sorted({u.code for v in ("pre2025", "post2025") for u in ctx.provider.store.unit_records(v)})
+    codes = sorted({u.code for v in VINTAGES for u in ctx.provider.store.unit_records(v)})
+    return codes if len(codes) <= ENUM_LIMIT else []
 
 
 def f_param(*formats):
