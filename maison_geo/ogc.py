@@ -97,12 +97,12 @@ class Provider:
         frame = frame.iloc[offset:None if limit is None else offset + limit]
         values = self._values(collection, period, periods, lang, set(frame.code)) if collection.indicator else {}
         kept = list(properties) if properties else fields
+        shapes = shapely.set_precision(frame.geometry.values, 1e-7)  # 1 cm: no 17-digit coordinates
         features = []
-        for row in frame.itertuples():
+        for row, geometry in zip(frame.itertuples(), shapes):
             props = {name: _plain(getattr(row, name, None)) for name in UNIT_FIELDS}
             props.update(values.get(row.code, {}))
-            features.append({"type": "Feature", "id": row.code,
-                             "geometry": mapping(shapely.set_precision(row.geometry, 1e-7)),
+            features.append({"type": "Feature", "id": row.code, "geometry": mapping(geometry),
                              "properties": {name: props.get(name) for name in kept}})
         return features, matched, kept
 
