@@ -170,3 +170,12 @@ def test_feature_codes_are_listed_in_the_document_only_while_few(app, monkeypatc
         monkeypatch.setattr(web_ogc, "ENUM_LIMIT", 10)
         assert web_ogc.unit_codes(web_ogc.OgcContext()) == []
     assert app.test_client().get("/ogc/collections/units-pre2025/items/99999").status_code == 404
+
+
+def test_cors_preflight_allows_any_site_to_read(client):
+    response = client.options("/ogc/collections/units-pre2025/items", headers={
+        "Origin": "https://portal.example", "Access-Control-Request-Method": "GET"})
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response.headers["Access-Control-Allow-Methods"]
+    assert "POST" not in response.headers["Access-Control-Allow-Methods"]
