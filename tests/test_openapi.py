@@ -116,3 +116,11 @@ def test_document_speaks_the_language_asked(client):
     assert vi["paths"]["/api/values"]["get"]["parameters"][0]["schema"] == en["paths"]["/api/values"]["get"]["parameters"][0]["schema"]
     page = client.get("/api/docs?lang=vi").get_data(as_text=True)  # the language asked is remembered
     assert "Mã của chỉ tiêu" in page and "Tham số" in page
+
+
+def test_the_examples_are_what_the_app_answers(client, doc):
+    example = doc["paths"]["/api/match"]["get"]["responses"]["200"]["content"]["application/json"]["example"]
+    assert client.get("/api/match?q=Hat Lot&unit_type=xa").get_json() == example
+    error = doc["paths"]["/api/units"]["get"]["responses"]["400"]["content"]["application/json"]["example"]
+    answer = client.get(f"/api/units?vintage={error['value']}").get_json()
+    assert {k: answer[k] for k in error} == error

@@ -89,7 +89,9 @@ MATCH = Operation(N_("Free text to one unit of an era, through the name matcher"
                   params=(Param("q", N_("The name to look up."), required=True, example="Hat Lot"),
                           Param("unit_type", N_("Only units of this type."), choices=list(UNIT_TYPES)),
                           VINTAGE),
-                  replies={200: Reply(N_("The unit"), {"application/json": schemas.MATCH})})
+                  replies={200: Reply(N_("The unit"), {"application/json": schemas.MATCH},
+                                      example={"vintage": "pre2025", "code": "04135", "name": "Hát Lót",
+                                               "full_name": "Xã Hát Lót", "unit_type": "xa"})})
 SOURCES = Operation(N_("Where the boundaries come from, their licences and checksums, and the store's build"),
                     replies={200: Reply(N_("Sources"), {"application/json": schemas.SOURCES})})
 CROSSWALK = Operation(N_("Which former commune became which commune on 1 July 2025, with the legal basis"),
