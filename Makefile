@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test data venv test-deps chromium illustrative benchmark clean
+.PHONY: run test data venv test-deps chromium gdal illustrative benchmark clean
 
 run: data
 	HOST=$(HOST) PORT=$(PORT) $(PY) server.py
@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-test-deps: $(VENV)/.test-installed chromium
+test-deps: $(VENV)/.test-installed chromium gdal
 
 $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
@@ -35,6 +35,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing (apt-get install chromium); browser tests will be skipped"; fi; }
+
+# The OGC API tests read /ogc with GDAL/OGR's OAPIF driver (ogrinfo, ogr2ogr); install it the same way.
+gdal:
+	@command -v ogrinfo >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin >/dev/null; \
+	  else echo "gdal-bin is missing (apt-get install gdal-bin); the GDAL client tests will be skipped"; fi; }
 
 illustrative: venv
 	$(PY) -m maison_geo illustrative

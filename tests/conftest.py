@@ -61,3 +61,18 @@ def geodata_copy(tmp_path):
     target = tmp_path / "geodata"
     shutil.copytree(paths.GEODATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def live_url(app):
+    """The app served by werkzeug on a free 127.0.0.1 port in a background thread, for real clients
+    (GDAL, OWSLib, schemathesis over HTTP); shut down when the session ends."""
+    import threading
+
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)

@@ -31,8 +31,8 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import (api, auth, compare, eras, errors, filters, imports, locale, pages, plans, prints, security,
-                   split, targets, vendor)
+    from . import (api, auth, compare, eras, errors, filters, imports, locale, ogc, openapi, pages, plans, prints,
+                   security, split, targets, vendor)
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     app.config.setdefault("COMPRESS_CACHE_BACKEND", vendor.StaticGzipCache)
@@ -43,6 +43,8 @@ def create_app(config=None):
     auth.init(app)
     filters.register(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
+    app.register_blueprint(ogc.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(eras.bp)

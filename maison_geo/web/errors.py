@@ -36,6 +36,9 @@ def _described(exc):
 
 
 def _respond(status, body):
+    if (request.path == "/ogc" or request.path.startswith("/ogc/")) and request.args.get("f") != "html":
+        from .ogc import exception
+        return exception(status, body)
     if _wants_json():
         return jsonify(body), status
     return render_template("error.html", status=status, error=body), status

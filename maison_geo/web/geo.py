@@ -27,6 +27,9 @@ def _memo(key, make):
     return value
 
 
+memo = _memo  # for the other modules of the web layer: a value computed once per store build
+
+
 def _encode(collection):
     raw = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return raw, gzip.compress(raw, 6)
