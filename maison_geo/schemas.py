@@ -106,6 +106,35 @@ ERA_PATCHES = feature_collection({
 PLAN = {"type": "object", "description": "the plan: what to build where, year by year, with its costs and the "
         "figures it rests on (status and source on each)"}
 
+FRONTIER_POINT = {"type": "object", "required": ["budget", "cost", "beneficiaries"], "properties": {
+    "budget": {"type": "number"}, "cost": {"type": "number", "nullable": True},
+    "beneficiaries": {"type": "number", "nullable": True}, "objective": {"type": "number", "nullable": True},
+    "status": {"type": "string"}, "optimal": {"type": "boolean"}}}
+FRONTIER = {"type": "object", "required": ["points", "chosen"], "properties": {
+    "points": {"type": "array", "items": FRONTIER_POINT},
+    "chosen": {**FRONTIER_POINT, "properties": {**FRONTIER_POINT["properties"],
+               "extra_budget": {"type": "number"}, "extra_beneficiaries": {"type": "number", "nullable": True},
+               "marginal_cost_per_beneficiary": {"type": "number", "nullable": True},
+               "covers_every_gap": {"type": "boolean"}}},
+    "cost_to_close_all_vnd": {"type": "number"}, "illustrative": {"type": "boolean"},
+    "notices": {"type": "array", "items": {"type": "string"}}}}
+TARGET_INPUT = {"type": "object", "required": ["value", "year", "source"], "properties": {
+    "value": {"type": "number", "minimum": 0}, "year": {"type": "integer", "minimum": 2020, "maximum": 2050},
+    "source": {"type": "string", "minLength": 1, "maxLength": 300}}}
+TARGET_VALUE = {"type": "object", "nullable": True, "properties": {
+    "value": {"type": "number"}, "year": {"type": "integer"}, "source": {"type": "string"}}}
+TARGET_VERSION = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "value": {"type": "number", "nullable": True},
+    "year": {"type": "integer", "nullable": True}, "source": {"type": "string"}, "by": {"type": "string"},
+    "at": {"type": "string"}}}
+TARGETS = {"type": "object", "required": ["targets"], "properties": {
+    "targets": {"type": "object", "additionalProperties": TARGET_VALUE}}}
+TARGET = {"type": "object", "required": ["indicator", "target", "history"], "properties": {
+    "indicator": {"type": "string"}, "target": TARGET_VALUE,
+    "history": {"type": "array", "items": TARGET_VERSION}}}
+TARGET_SET = {"type": "object", "required": ["indicator", "target"], "properties": {
+    "indicator": {"type": "string"}, "target": TARGET_VALUE, "version": {"type": "integer"}}}
+
 IMPORT = {"type": "object", "required": ["dry_run", "report"], "properties": {
     "dry_run": {"type": "boolean"}, "upload_id": {"type": "integer"},
     "report": {"type": "object", "description": "rows read, problems by row and column, what would change"},

@@ -6,9 +6,10 @@ from flask import Blueprint, current_app, jsonify, render_template, url_for
 from flask_babel import gettext
 
 from .. import schemas
-from ..contract import N_, Operation, Reply, document
+from ..contract import N_, Operation, Param, Reply, document
 from ..figures import STATUSES
-from ..planning.common import CRITERIA, OBJECTIVES, PLAN_YEARS, RANKINGS
+from ..planning.common import CRITERIA, MAX_BENEFIT_WEIGHT, OBJECTIVES, PLAN_YEARS, RANKINGS
+from ..planning.frontier import MAX_POINTS
 from ..units import VINTAGES
 from .api import RequestContext, operation
 
@@ -26,11 +27,14 @@ SECURITY_SCHEMES = {
     "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
              "description": "With a session: the CSRF token of the page (csrf_token form field or this header)"}}
 
+MONEY_TEXT = {"type": "string", "description": "an amount as people write it: 50 tỷ, 2,5 tỷ, 780 triệu, "
+              "50.000.000.000 (. groups thousands, , is the decimal mark)", "example": "50 tỷ"}
 PLAN_BODY = {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "required": ["budget"], "properties": {
         "vintage": {"type": "string", "enum": list(VINTAGES)},
-        "budget": {"oneOf": [{"type": "number", "minimum": 0},
-                             {"type": "object", "additionalProperties": {"type": "number", "minimum": 0},
+        "budget": {"oneOf": [{"type": "number", "minimum": 0}, MONEY_TEXT,
+                             {"type": "object", "additionalProperties": {"oneOf": [
+                                 {"type": "number", "minimum": 0}, MONEY_TEXT]},
                               "description": f"VND per year, years {PLAN_YEARS[0]}–{PLAN_YEARS[-1]}"}]},
         "period": {"type": "integer", "nullable": True},
         "interventions": {"type": "array", "items": {"type": "string"}},
@@ -40,9 +44,26 @@ PLAN_BODY = {"required": True, "content": {"application/json": {"schema": {
                     "additionalProperties": False},
         "min_share": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
         "max_share": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
-        "unit_costs": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+        "unit_costs": {"type": "object", "additionalProperties": {"oneOf": [{"type": "number", "minimum": 0},
+                                                                             MONEY_TEXT]}},
+        "benefit_weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0,
+                                                                       "maximum": MAX_BENEFIT_WEIGHT}},
         "time_limit": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": 60}}},
-    "example": {"vintage": "pre2025", "budget": 20_000_000_000, "objective": "beneficiaries"}}}}
+    "example": {"vintage": "pre2025", "budget": 20_000_000_000, "objective": "benefit"}}}}
+FRONTIER_BODY = {"required": True, "content": {"application/json": {"schema": {
+    **PLAN_BODY["content"]["application/json"]["schema"],
+    "properties": {**PLAN_BODY["content"]["application/json"]["schema"]["properties"],
+                   "points": {"type": "integer", "minimum": 2, "maximum": MAX_POINTS}}},
+    "example": {"vintage": "pre2025", "budget": "20 tỷ", "points": 12}}}}
+TARGET_BODY = {"required": True, "content": {"application/json": {"schema": schemas.TARGET_INPUT,
+                                                                  "example": {"value": 95, "year": 2030,
+                                                                              "source": "Nghị quyết ..."}}}}
+INDICATOR_IN_PATH = Param("indicator", N_("The indicator's key (see /api/indicators)."), location="path",
+                          example="hh_grid_pct")
+EDITOR = (("bearer",), ("session", "csrf"))
+EDITOR_REPLIES = {401: Reply(N_("No valid token or login"), {"application/json": schemas.ERROR},
+                             headers=("WWW-Authenticate",)),
+                  403: Reply(N_("The account may not set targets"), {"application/json": schemas.ERROR})}
 IMPORT_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"], "properties": {
         "file": {"type": "string", "format": "binary", "description": "the filled template (.xlsx) or a CSV"},
@@ -59,6 +80,25 @@ ELSEWHERE = {
         N_("A budget plan: what to build in which commune, year by year, within the budget"),
         N_("A computation: nothing is stored, so no login and no CSRF token are needed."), tag="planning",
         body=PLAN_BODY, replies={200: Reply(N_("The plan"), {"application/json": schemas.PLAN})}),
+    "plans.api_frontier": Operation(
+        N_("What each extra tỷ buys: optimal plans from no budget to every gap closed"),
+        N_("The body of /api/plans plus points; a computation, nothing is stored."), tag="planning",
+        body=FRONTIER_BODY, replies={200: Reply(N_("The points and the chosen budget"),
+                                                {"application/json": schemas.FRONTIER})}),
+    "targets.api_targets": Operation(
+        N_("The targets in force, and whether an editor set them"), tag="targets",
+        replies={200: Reply(N_("Every target"), {"application/json": schemas.TARGETS})}),
+    "targets.api_target": Operation(
+        N_("One indicator's target and every change to it"), tag="targets", params=(INDICATOR_IN_PATH,),
+        replies={200: Reply(N_("The target and its history"), {"application/json": schemas.TARGET})}),
+    "targets.put_target": Operation(
+        N_("Set an indicator's target (editors): a new version, audited"), tag="targets",
+        params=(INDICATOR_IN_PATH,), body=TARGET_BODY, security=EDITOR,
+        replies={200: Reply(N_("The target set"), {"application/json": schemas.TARGET_SET}), **EDITOR_REPLIES}),
+    "targets.delete_target": Operation(
+        N_("Remove an indicator's target (editors): a new version, audited"), tag="targets",
+        params=(INDICATOR_IN_PATH,), security=EDITOR,
+        replies={200: Reply(N_("The target removed"), {"application/json": schemas.TARGET_SET}), **EDITOR_REPLIES}),
     "imports.api_imports": Operation(
         N_("Import figures from a filled template (editors)"),
         N_("dry_run=1 only checks. A browser session must send the CSRF token; a Bearer token needs none."),

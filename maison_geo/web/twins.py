@@ -8,7 +8,8 @@ from .pages import MAP_FORMATS
 from .views import DEFAULT_INDICATOR
 
 MEDIA = {"json": "application/json", "csv": "text/csv", "xlsx": schemas.XLSX, "geojson": "application/geo+json",
-         "gpkg": "application/geopackage+sqlite3", "html": "text/html"}
+         "gpkg": "application/geopackage+sqlite3", "html": "text/html", "png": "image/png",
+         "svg": "image/svg+xml", "pdf": "application/pdf"}
 MAPPABLE = Param("indicator", N_("The indicator's key: one with per-commune values."), default=DEFAULT_INDICATOR,
                  choices=lambda ctx: [i.key for i in ctx.catalogue.mappable()], example="hh_grid")
 PERIOD = Param("period", N_("The year; by default the year with most communes covered."), type="integer", example=2024)
