@@ -25,6 +25,11 @@ PERIOD = 2024
 SOURCE = ("maison-geo illustrative demo set (python -m maison_geo illustrative, seed 2024); "
           "district totals from the 2020–2025 term report")
 NOTE = "illustrative: not a real per-commune figure; the 22 values add up to the district figure"
+# No road need is published, per commune or for the district: the illustrative km still to harden are
+# about half of what each commune widened in 2020–2025 (282 km in all), so the two read together.
+ROAD_NEED_RATIO = 0.5
+NOTES = {"road_need_km": "illustrative: not a real figure; no road need is published, so each commune's "
+                         "is made up at about half the km it widened in 2020–2025"}
 
 CHIENG_MAI, CHIENG_KHEO = "04132", "04150"
 PINNED = ("households", "ban_count", "road_widened_km")  # reported counts the set must keep
@@ -119,6 +124,7 @@ def generate(units, households_2019, district, known, rng=None):
     out["road_widened_km"] = km
     out["road_widened_routes"] = apportion(district["road_widened_routes"], np.array(km) * noise(0.2),
                                            [1] * len(codes), km)
+    out["road_need_km"] = [max(1, round(k * ROAD_NEED_RATIO * n)) for k, n in zip(km, noise(0.5))]
     return {key: dict(zip(codes, values)) for key, values in out.items()}
 
 
@@ -147,7 +153,7 @@ def build_figures(geodata=None):
     authored = [f for f in fg.load_authored(geodata) if f.status != "illustrative"]
     hh_2019 = {f.code: f.value for f in authored if f.indicator == "households" and f.period == 2019}
     values = generate(units, hh_2019, district_totals(authored), known_counts(authored))
-    return [fg.Figure("pre2025", fg.UNIT, code, key, PERIOD, value, "illustrative", SOURCE, NOTE)
+    return [fg.Figure("pre2025", fg.UNIT, code, key, PERIOD, value, "illustrative", SOURCE, NOTES.get(key, NOTE))
             for key, by_code in values.items() for code, value in by_code.items()]
 
 

@@ -129,7 +129,7 @@ TARGET_VERSION = {"type": "object", "properties": {
     "at": {"type": "string"}}}
 TARGETS = {"type": "object", "required": ["targets"], "properties": {
     "targets": {"type": "object", "additionalProperties": TARGET_VALUE}}}
-TARGET = {"type": "object", "required": ["indicator", "target", "history"], "properties": {
+TARGET_HISTORY = {"type": "object", "required": ["indicator", "target", "history"], "properties": {
     "indicator": {"type": "string"}, "target": TARGET_VALUE,
     "history": {"type": "array", "items": TARGET_VERSION}}}
 TARGET_SET = {"type": "object", "required": ["indicator", "target"], "properties": {

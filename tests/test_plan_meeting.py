@@ -101,9 +101,11 @@ def test_every_commune_says_why_it_got_what_it_got(store, catalogue, extra, code
             assert c["best_rank"] and c["best_cost_per_beneficiary_vnd"] > 0
 
 
-def test_a_commune_without_a_gap_says_so(store, catalogue):
-    plan = make_plan(store, catalogue, {"budget": 1e9, "interventions": ["road"]})
-    assert {c["reason"] for c in plan.communes()} == {"no_gap"}
+def test_a_commune_without_a_gap_or_without_figures_says_so(store, catalogue):
+    plan = make_plan(store, catalogue, {"budget": 1e12, "interventions": ["grid"], "period": 2024})
+    reasons = {c["code"]: c["reason"] for c in plan.communes()}
+    assert reasons.pop("04150") == "no_gap" and set(reasons.values()) == {"closed"}  # Chiềng Kheo: all on the grid
+    assert plan.reason("04150", 0, [{"gap": None, "units": 0}, {"gap": None, "units": 0}]) == "no_data"
 
 
 def test_the_page_explains_each_commune(client):

@@ -172,17 +172,26 @@ def test_village_gate_gap_and_beneficiaries_are_derived(store, catalogue):
     assert row["cost_per_beneficiary_vnd"] == pytest.approx(150e6 / row["beneficiaries_per_unit"], rel=1e-3)
 
 
-def test_road_has_no_gap_unless_configured(store, catalogue):
-    data = make_plan(store, catalogue, {"budget": 1e12, "interventions": ["road"]}).to_dict()
-    assert all(r["gap"] == 0 and r["units"] == 0 for r in data["rows"])
-    assert "no per-commune figure of km" in data["rows"][0]["gap_basis"]
-    items = load_interventions()
-    road = next(i for i in items if i.key == "road")
-    planned = replace(road, gap={**road.gap, "planned_km": {"pre2025": {"04141": 4}}})
-    items = [planned if i.key == "road" else i for i in items]
-    data = make_plan(store, catalogue, {"budget": 7e9, "interventions": ["road"]}, items).to_dict()
-    row = next(r for r in data["rows"] if r["code"] == "04141")
-    assert row["gap"] == 4 and row["units"] == 2  # 3 bn VND per km (planning assumption)
+def test_roads_compete_for_money_through_their_need(store, catalogue):
+    data = make_plan(store, catalogue, {"budget": 1e13, "interventions": ["road"], "period": 2024}).to_dict()
+    need = {f.code: f.value for f in store.figures() if f.indicator == "road_need_km" and f.level == "unit"}
+    rows = {r["code"]: r for r in data["rows"]}
+    assert need and all(rows[c]["gap"] == round(v) and rows[c]["units"] == rows[c]["gap"] for c, v in need.items())
+    assert all("road_need_km" in r["gap_basis"] and r["illustrative"] for r in data["rows"])
+    small = make_plan(store, catalogue, {"budget": 7e9, "interventions": ["road"], "period": 2024}).to_dict()
+    assert sum(r["units"] for r in small["rows"]) == 2  # 3 tỷ per km (planning assumption)
+    everything = make_plan(store, catalogue, {"budget": 160e9, "period": 2024}).by_intervention()  # past the rest
+    assert next(i for i in everything if i["intervention"] == "road")["units"] > 0
+
+
+def test_a_commune_without_a_road_need_figure_has_no_road_gap(store, catalogue):
+    from maison_geo.planning.gaps import _need_candidate
+    from maison_geo.values import FigureIndex
+    road = next(i for i in load_interventions() if i.key == "road")
+    index = FigureIndex(store, catalogue, "pre2025")
+    unit = index.units[0]
+    assert _need_candidate(index, road, unit, 2019).gap is None  # no road_need_km in 2019
+    assert _need_candidate(index, road, unit, 2024).gap >= 1
 
 
 def test_catalogue_target_replaces_full_coverage(store, catalogue):

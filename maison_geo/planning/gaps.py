@@ -84,18 +84,8 @@ def candidates(index, catalogue, interventions, period):
 
 
 def _candidate(index, catalogue, item, unit, period):
-    rule = item.gap.get("kind")
-    if rule == "configured":
-        planned = item.gap.get("planned_km", {}).get(index.vintage, {}).get(unit.code)
-        cur = _fig(index, unit.code, item.indicator, period)
-        cand = Candidate(unit, item, int(planned) if planned else 0,
-                         current=cur.value if cur else None,
-                         beneficiaries_per_unit=float(item.beneficiaries.get("per_unit") or 0),
-                         status=cur.status if cur else None, source=cur.source if cur else "",
-                         gap_basis=(f"planned in configuration ({planned} km)" if planned else
-                                    "no gap: " + item.gap.get("basis_note", "")))
-        cand.gap_basis = cand.gap_basis.strip()
-        return cand
+    if item.gap.get("kind") == "need":
+        return _need_candidate(index, item, unit, period)
     cur = _fig(index, unit.code, item.indicator, period)
     tot = _fig(index, unit.code, item.total, period)
     if cur is None or tot is None:
@@ -123,6 +113,20 @@ def _candidate(index, catalogue, item, unit, period):
     return Candidate(unit, item, gap, cur.value, tot.value, bpu,
                      weakest(f.status for f in figs), _join(*(f.source for f in figs)),
                      _join(*(f.note for f in figs if f.status != "illustrative"), bnote), basis)
+
+
+def _need_candidate(index, item, unit, period):
+    """A gap read from a need indicator (road_need_km: km still to harden), in whole units."""
+    need = _fig(index, unit.code, item.gap["indicator"], period)
+    done = _fig(index, unit.code, item.indicator, period)
+    if need is None:
+        return Candidate(unit, item, None, done.value if done else None,
+                         note=f"no figure for {item.gap['indicator']} in {period}", gap_basis="no data")
+    return Candidate(unit, item, max(0, math.ceil(need.value - 1e-9)), done.value if done else None,
+                     beneficiaries_per_unit=float(item.beneficiaries.get("per_unit") or 0),
+                     status=need.status, source=need.source,
+                     note=need.note if need.status != "illustrative" else "",
+                     gap_basis=f"{item.gap['indicator']} {need.value:g} {item.unit} ({need.status})")
 
 
 def _target(catalogue, item):

@@ -74,7 +74,7 @@ class Plan:
                 "benefit": _num(n * c.beneficiaries_per_unit * c.intervention.benefit_weight),
                 "people": _num(_people(n * c.beneficiaries_per_unit, c.people_per_household)),
                 "greedy_units": gn, "greedy_spend_vnd": _num(gn * c.unit_cost),
-                "after": _num(None if c.current is None or c.intervention.gap.get("kind") == "configured"
+                "after": _num(None if c.current is None or c.intervention.gap.get("kind") == "need"
                               else c.current + n),
                 "status": c.status, "illustrative": c.illustrative, "source": c.source, "note": c.note})
         return out
@@ -140,7 +140,7 @@ class Plan:
         """Indicator values expected after the plan (count and percent), per unit and intervention."""
         out = []
         for r, c in zip(self.rows(lang), self.candidates):
-            if c.intervention.gap.get("kind") == "configured" or c.current is None or c.total is None:
+            if c.intervention.gap.get("kind") == "need" or c.current is None or c.total is None:
                 continue
             pct = lambda v: _num(100.0 * v / c.total) if c.total else None  # noqa: E731
             out.append({"code": r["code"], "name": r["name"], "intervention": r["intervention"],

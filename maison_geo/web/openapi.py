@@ -90,7 +90,7 @@ ELSEWHERE = {
         replies={200: Reply(N_("Every target"), {"application/json": schemas.TARGETS})}),
     "targets.api_target": Operation(
         N_("One indicator's target and every change to it"), tag="targets", params=(INDICATOR_IN_PATH,),
-        replies={200: Reply(N_("The target and its history"), {"application/json": schemas.TARGET})}),
+        replies={200: Reply(N_("The target and its history"), {"application/json": schemas.TARGET_HISTORY})}),
     "targets.put_target": Operation(
         N_("Set an indicator's target (editors): a new version, audited"), tag="targets",
         params=(INDICATOR_IN_PATH,), body=TARGET_BODY, security=EDITOR,
