@@ -135,7 +135,7 @@ def test_search_zooms_to_a_commune_and_offers_the_two_hat_lot(browser, server):
         options.first.wait_for()
         assert options.count() == 2
         options.first.click()
-        wait_until(page, "['04105', '04138'].includes(window.maisonMap.found)")
+        wait_until(page, "['04105', '04135'].includes(window.maisonMap.found)")
         # the matcher answers an ambiguous name with 400 and its candidates, which Chromium logs
         page.watch.errors = [e for e in page.watch.errors if "status of 400" not in e]
         assert len(page.watch.errors) == 0
