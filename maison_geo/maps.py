@@ -305,7 +305,7 @@ def build_map(view, sources, profile_url, labels, bounds, attribution,
         "banner": _("Illustrative figures") if view and view.table.illustrative else None,
         **furniture(_), "match": None if locator_code or picked is not None else sources.get("match"),
         "values": {c: t for c, t in view.value_texts.items() if c in view.tooltips} if view else {},
-        "keepView": keep_view,
+        "keepView": keep_view, "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
     }
     first = overview or sources["geojson"]
     ScriptLayer("maisonChoropleth", config, fetches=[first, sources.get("outline")]).add_to(fmap)

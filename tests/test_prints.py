@@ -104,6 +104,8 @@ def test_atlas_has_a_contents_page_and_one_page_per_mappable_indicator(client, c
     for ind in mappable:
         assert ind.label_en[:40] in text
     assert client.get("/atlas?vintage=2030").status_code == 400
+    assert client.get("/atlas?period=abc").status_code == 400
+    assert "2019" in client.get("/atlas?period=1990&format=pdf&lang=en").get_data(as_text=True)
     assert client.get("/atlas?format=html").status_code == 400
 
 

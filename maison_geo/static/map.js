@@ -210,7 +210,7 @@
     (config.dashed || []).forEach(function (code) { config.dashedSet[code] = true; });
     window.maisonMap = state;
     window.maisonMaps = (window.maisonMaps || []).concat([state]);
-    map.options.maisonHome = map.getBounds();
+    map.options.maisonHome = config.bounds ? L.latLngBounds(config.bounds) : map.getBounds();
     window.maisonFurniture(map, config);
     if (config.banner) {
       var banner = L.control({ position: "topright" });
@@ -521,15 +521,29 @@
 
   function fitOnPrint(map) {
     var before = null;
-    window.addEventListener("beforeprint", function () {
+    function enter() {
+      if (before) { return; }
       before = { center: map.getCenter(), zoom: map.getZoom() };
+      // the printed size (site.css @media print), set before the page is laid out for paper
+      var wrap = map.getContainer().closest(".map-wrap");
+      if (wrap) { wrap.style.width = "205mm"; wrap.style.height = "160mm"; }
       map.invalidateSize({ animate: false });
       map.fitBounds(map.options.maisonHome || map.getBounds(), { animate: false, padding: [8, 8] });
-    });
-    window.addEventListener("afterprint", function () {
+    }
+    function leave() {
+      if (!before) { return; }
+      var wrap = map.getContainer().closest(".map-wrap");
+      if (wrap) { wrap.style.width = ""; wrap.style.height = ""; }
       map.invalidateSize({ animate: false });
-      if (before) { map.setView(before.center, before.zoom, { animate: false }); }
-    });
+      map.setView(before.center, before.zoom, { animate: false });
+      before = null;
+    }
+    window.addEventListener("beforeprint", enter);
+    window.addEventListener("afterprint", leave);
+    var media = window.matchMedia && window.matchMedia("print");
+    if (media && media.addEventListener) {
+      media.addEventListener("change", function (event) { if (event.matches) { enter(); } else { leave(); } });
+    }
   }
 })();
 
