@@ -65,7 +65,11 @@
     };
     api.declutter = function () {
       var frame = map.getContainer().getBoundingClientRect();
-      var placed = [];
+      // the controls (zoom, search, banner, scale, attribution) count as placed: no label hides under one
+      var placed = Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (c) {
+        return c.getBoundingClientRect();
+      }).filter(function (r) { return r.width && r.height; });
+      var controls = placed.length;
       items.forEach(function (item) {
         var span = item.span, shown = false;
         span.classList.remove("label-hidden");
@@ -82,7 +86,7 @@
         }
         if (!shown) { span.classList.add("label-hidden"); }
       });
-      api.shown = placed.length;
+      api.shown = placed.length - controls;
     };
     map.on("zoomend moveend resize", api.declutter);
     api.setText();
@@ -391,8 +395,9 @@
   }
 
   window.maisonControls = function (map, config, state) {
-    if (config.match) { searchControl(map, config, state).addTo(map); }
-    if (state.labels && Object.keys(config.values || {}).length) { valuesControl(config, state).addTo(map); }
+    // search and the values toggle on the main map only: small side-by-side maps would be covered by them
+    if (config.match && config.keepView) { searchControl(map, config, state).addTo(map); }
+    if (config.keepView && state.labels && Object.keys(config.values || {}).length) { valuesControl(config, state).addTo(map); }
     bindLegend(config, state);
     if (config.keepView) { keepView(map); }
     fitOnPrint(map);
