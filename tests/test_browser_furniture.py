@@ -217,3 +217,19 @@ def test_printing_the_map_gives_one_landscape_page_without_pickers(browser, serv
         assert "Hiển thị" not in text and "Kế hoạch" not in text  # no pickers, no navigation
     finally:
         close(page)
+
+
+def test_the_hovered_communes_label_always_shows(browser, server):
+    page = open_page(browser, f"{server}/map?indicator=hh_grid_pct", PHONE)
+    try:
+        page.locator("#map-panel").scroll_into_view_if_needed()
+        hidden = page.evaluate("""() => window.maisonMap.labels.items
+            .filter(i => i.span.classList.contains('label-hidden')).map(i => i.label.code)""")
+        assert hidden, "at 360 px some labels give way"
+        hover_unit(page, hidden[0])
+        shown = {label["text"] for label in page.evaluate(VISIBLE_LABELS)}
+        name = page.evaluate(f"window.maisonMap.labels.items.find(i => i.label.code === '{hidden[0]}').label.label")
+        assert name in shown
+        assert_no_overlap(page.evaluate(VISIBLE_LABELS))
+    finally:
+        close(page)

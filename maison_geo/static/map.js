@@ -63,6 +63,14 @@
       });
       api.declutter();
     };
+    /* The hovered commune's label goes first while hovered, so its name always shows. */
+    api.promote = function (code, on) {
+      items.forEach(function (item) { item.first = on && item.label.code === code; });
+      items.sort(function (a, b) {
+        return (b.first ? 1 : 0) - (a.first ? 1 : 0) || (b.label.priority || 0) - (a.label.priority || 0);
+      });
+      api.declutter();
+    };
     api.declutter = function () {
       var frame = map.getContainer().getBoundingClientRect();
       // the controls (zoom, search, banner, scale, attribution) count as placed: no label hides under one
@@ -269,6 +277,7 @@
         return function (event) {
           var code = codeOf(event);
           state.highlight(code, on);
+          if (state.labels) { state.labels.promote(code, on); }
           document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: code, on: on } }));
         };
       }
