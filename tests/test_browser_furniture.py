@@ -106,7 +106,7 @@ def test_repeated_names_are_told_apart(browser, server):
         close(page)
 
 
-@pytest.mark.parametrize("path", ["/map", "/communes/pre2025/04132", "/compare", "/eras",
+@pytest.mark.parametrize("path", ["/map", "/communes/pre2025/04132", "/compare", "/eras", "/plan?budget=5000000000",
                                   "/split?indicator=households&periods=2019,2024"])
 def test_metric_scale_and_an_attribution_that_credits_the_boundaries(browser, server, path):
     page = open_page(browser, server + path)
