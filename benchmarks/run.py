@@ -55,7 +55,7 @@ from browser import CHROMIUM, CHROMIUM_ARGS, Server, Watch  # noqa: E402
 
 SCOPES = {"mai_son": 22, "son_la": 204, "vietnam": 11163}
 INDICATOR, PERIOD, SCHEME, K = "population", 2019, "quantiles", 5
-MAP_QUERY = f"indicator={INDICATOR}&period={PERIOD}&vintage=pre2025&scheme={SCHEME}&k={K}"
+MAP_QUERY = f"indicator={INDICATOR}&period={PERIOD}&vintage=pre2025&scheme={SCHEME}&k={K}&symbol=choropleth"
 GZIP_LEVEL = 6
 TARGET_KB_MAI_SON = 150
 TARGET_LESS_BYTES, TARGET_FASTER = 5, 3

@@ -7,7 +7,8 @@ from . import static_map as sm
 from .formatting import display_decimals, value_text
 
 PORTRAIT_A4 = (8.27, 11.69)
-_IDENTITY = lambda text: text  # noqa: E731
+def _IDENTITY(text, **values):  # noqa: N802 - stands in for gettext, which formats its keywords
+    return text % values if values else text
 
 
 def fact_sheet(unit, vintage, rows, catalogue, units, boundary_sources, _=_IDENTITY, lang="vi", today=None):

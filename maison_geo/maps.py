@@ -220,11 +220,14 @@ class ScriptLayer(MacroElement):
 def base_map(bounds, tiles=None, height="100%", canvas=False):
     """An empty folium map fitted to bounds, with no basemap unless a tile server is configured."""
     fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
-                      tiles=None, zoom_start=10, prefer_canvas=canvas, control_scale=True,
+                      tiles=None, zoom_start=10, prefer_canvas=canvas, control_scale=False,
                       height=height, width="100%", zoom_snap=0.25)
     if tiles and tiles.get("url"):
         folium.TileLayer(tiles["url"], attr=tiles.get("attribution") or " ", name="tiles").add_to(fmap)
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], padding=(12, 12))
+    from folium.map import FitBounds
+    fit = FitBounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], padding=(12, 12))
+    fit.options["animate"] = False  # the first view is the fitted one, not a zoom from zoom_start
+    fmap.add_child(fit)
     return fmap
 
 
@@ -247,7 +250,7 @@ OVERVIEW_SCRIPTS = {"topojson_client": "/static/vendor/topojson-client/topojson-
 
 
 def build_map(view, sources, profile_url, labels, bounds, attribution,
-              tiles=None, height="100%", locator_code=None, picked=None, _=_IDENTITY):
+              tiles=None, height="100%", locator_code=None, picked=None, _=_IDENTITY, keep_view=False):
     """sources: {'geojson', 'outline', 'overview'} URLs (see web.geo.map_sources); with an overview the
     map starts from it and fetches the geometry of the part in view once zoomed in.
     profile_url: a URL with '{code}' where each unit's code goes (clicking a unit opens it).
@@ -265,6 +268,9 @@ def build_map(view, sources, profile_url, labels, bounds, attribution,
         "locator": locator_code, "picked": picked, "pickText": _("Click to choose or drop"),
         "moreHere": _("%(n)s more units share this spot at this zoom: zoom in to tell them apart") % {"n": "{n}"},
         "banner": _("Illustrative figures") if view and view.table.illustrative else None,
+        **furniture(_), "match": None if locator_code or picked is not None else sources.get("match"),
+        "values": {c: t for c, t in view.value_texts.items() if c in view.tooltips} if view else {},
+        "keepView": keep_view, "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
     }
     first = overview or sources["geojson"]
     ScriptLayer("maisonChoropleth", config, fetches=[first, sources.get("outline")]).add_to(fmap)
@@ -297,17 +303,25 @@ def merged_head(parts_list):
     return Markup("\n".join(dict.fromkeys(lines)))
 
 
+def furniture(_=_IDENTITY):
+    """The words of the map's controls: search, full screen, value on labels."""
+    return {"texts": {"search": _("Find a commune"), "searchButton": _("Find"),
+                      "notFound": _("No commune of this name. Did you mean:"),
+                      "fullscreen": _("Full screen"), "valuesOnLabels": _("Values on labels"),
+                      "highlightClass": _("Show the communes of this class")}}
+
+
 ERA_COLORS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5"]
 
 
-def build_eras_map(urls, new_units, labels, bounds, attribution, tiles=None):
+def build_eras_map(urls, new_units, labels, bounds, attribution, tiles=None, new_labels=None, _=_IDENTITY):
     """Both eras on one map: the new communes filled, the former ones outlined, the patches hatched.
 
     urls: {'new', 'old', 'patches'} GeoJSON endpoints; new_units: [(code, name)] in colour order."""
     fmap = base_map(bounds, tiles)
     colors = {code: ERA_COLORS[i % len(ERA_COLORS)] for i, (code, _) in enumerate(new_units)}
-    ScriptLayer("maisonEras", {**urls, "colors": colors, "labels": labels,
-                               "attribution": attribution}).add_to(fmap)
+    ScriptLayer("maisonEras", {**urls, "colors": colors, "labels": labels, "newLabels": new_labels or [],
+                               "attribution": attribution, **furniture(_)}).add_to(fmap)
     return fmap
 
 

@@ -9,6 +9,9 @@ import io
 import math
 import textwrap
 
+import geopandas as gpd
+import shapely
+
 from .errors import InvalidChoice
 
 PAPERS = {"a4": (11.69, 8.27), "a3": (16.54, 11.69)}  # landscape, inches
@@ -18,7 +21,8 @@ DEFAULT_DPI = 300
 FONT = "DejaVu Sans"
 INK, MUTED, STAMP = "#1d2b36", "#5b6770", "#b30000"
 LABEL_LIMIT = 300
-_IDENTITY = lambda text: text  # noqa: E731
+def _IDENTITY(text, **values):  # noqa: N802 - stands in for gettext, which formats its keywords
+    return text % values if values else text
 
 
 def check_paper(paper):
@@ -107,9 +111,8 @@ def draw_units(ax, view, units, scale, label=True, highlight=None):
     dashed = units[[styles.get(c, {}).get("illustrative", False) for c in units.code]]
     if len(dashed):
         dashed.boundary.plot(ax=ax, color="#8a3b00", linewidth=0.45 * scale, linestyle=(0, (3, 2)))
-    import shapely
-    outline = shapely.coverage_union_all(units.geometry.values)
-    type(units.geometry)([outline], crs=units.crs).boundary.plot(ax=ax, color=INK, linewidth=1.3 * scale)
+    outline = gpd.GeoSeries([shapely.coverage_union_all(units.geometry.values)], crs=units.crs)
+    outline.boundary.plot(ax=ax, color=INK, linewidth=1.3 * scale)
     ax.set_aspect("equal")
     ax.set_axis_off()
     west, south, east, north = units.total_bounds

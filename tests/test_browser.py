@@ -175,7 +175,8 @@ def test_picking_an_indicator_reloads_a_shareable_url(page, server):
 def test_post2025_shows_8_communes(page, server):
     page.goto(f"{server}/map?vintage=post2025&indicator=population")
     wait_for_map(page)
-    assert page.locator("#map-panel path.leaflet-interactive").count() == UNITS_POST2025
+    assert page.locator("#map-panel path.leaflet-interactive:not(.value-circle)").count() == UNITS_POST2025
+    assert page.locator("#map-panel path.value-circle").count() == UNITS_POST2025  # population: circles
     assert page.evaluate("window.maisonMap.drawn") == UNITS_POST2025
     assert page.locator("table#values-table tbody tr").count() == UNITS_POST2025
     assert "1681/NQ-UBTVQH15" in page.locator("p.era").inner_text()

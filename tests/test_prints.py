@@ -107,4 +107,39 @@ def test_atlas_has_a_contents_page_and_one_page_per_mappable_indicator(client, s
     for ind in mappable:
         assert ind.label_en[:40] in text
     assert client.get("/atlas?vintage=2030").status_code == 400
+    assert client.get("/atlas?period=abc").status_code == 400
+    assert "2019" in client.get("/atlas?period=1990&format=pdf&lang=en").get_data(as_text=True)
     assert client.get("/atlas?format=html").status_code == 400
+
+
+def test_print_labels_never_overlap_and_repeated_names_are_qualified(store, catalogue):
+    from maison_geo import static_map
+    from maison_geo.labels import label_names
+    from maison_geo.maps import build_view
+    from maison_geo.values import indicator_values
+    units = store.units("pre2025")
+    names = label_names(zip(units.code, units.name, units.unit_type))
+    assert names["04105"] == "TT Hát Lót" and names["04135"] == "Hát Lót"
+    view = build_view(indicator_values(store, catalogue, "hh_grid_pct", 2024, "pre2025"), "quantiles", 5)
+    for paper in static_map.PAPERS:
+        fig = static_map.map_figure(view, units, ["GADM 4.1"], paper=paper)
+        ax = fig.axes[0]
+        renderer = fig.canvas.get_renderer()
+        labels = [t for t in ax.texts if t.get_text() in names.values() and t.get_color() != "white"]
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        assert len(labels) >= 18
+        assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_on_a_small_page_labels_give_way_instead_of_overlapping(store):
+    from maison_geo import static_map
+    units = static_map.projected(store.units("pre2025"))
+    fig = static_map.new_figure((3.2, 2.2))
+    ax = fig.add_axes([0, 0, 1, 1])
+    static_map.draw_units(ax, None, units, 1.0, label=False)
+    placed = static_map.place_labels(ax, units, units.geometry.representative_point(), 1.0)
+    boxes = [t.get_window_extent(fig.canvas.get_renderer()) for t in placed]
+    assert 3 <= len(placed) < len(units)  # some gave way
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    biggest = units.sort_values("area_km2", ascending=False).name.iloc[0]
+    assert biggest in {t.get_text() for t in placed}  # priority by area

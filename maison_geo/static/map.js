@@ -1,13 +1,111 @@
+/* Map furniture shared by every map: a metric scale, the attribution without a flag, a full-screen
+   control, and commune labels that never overlap (decluttered on every move, zoom and resize). */
+(function () {
+  "use strict";
+
+  window.maisonFurniture = function (map, config) {
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com" rel="noreferrer">Leaflet</a>');
+    (config.attribution || []).forEach(function (text) { map.attributionControl.addAttribution(text); });
+    L.control.scale({ metric: true, imperial: false }).addTo(map);
+    if (config.texts && document.fullscreenEnabled && !config.locator) { fullscreenControl(map, config.texts).addTo(map); }
+  };
+
+  function fullscreenControl(map, texts) {
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var box = L.DomUtil.create("div", "leaflet-bar leaflet-control-fullscreen");
+      var button = L.DomUtil.create("a", "", box);
+      button.href = "#";
+      button.setAttribute("role", "button");
+      button.title = texts.fullscreen;
+      button.setAttribute("aria-label", texts.fullscreen);
+      button.innerHTML = '<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" style="vertical-align:middle">' +
+        '<path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5" fill="none" stroke="#1d2b36" stroke-width="2"/></svg>';
+      L.DomEvent.on(button, "click", function (event) {
+        L.DomEvent.preventDefault(event);
+        var wrap = map.getContainer().closest(".map-wrap") || map.getContainer();
+        if (document.fullscreenElement) { document.exitFullscreen(); } else { wrap.requestFullscreen(); }
+      });
+      L.DomEvent.disableClickPropagation(box);
+      document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+      return box;
+    };
+    return control;
+  }
+
+  var SHIFTS = [[0, 0], [0, -12], [0, 12], [16, 0], [-16, 0]];
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /* labels: [{code, label, lat, lon, priority}] biggest first. A label that would touch one already
+     shown tries a few shifts, then is hidden until the view leaves room for it. */
+  window.maisonLabels = function (map, labels, className, textOf) {
+    var items = labels.slice().sort(function (a, b) { return (b.priority || 0) - (a.priority || 0); })
+      .map(function (label) {
+        var span = document.createElement("span");
+        var marker = L.marker([label.lat, label.lon], { interactive: false, keyboard: false,
+          icon: L.divIcon({ className: ["unit-label", className, label.cls].filter(Boolean).join(" "),
+                            html: span, iconSize: null }) });
+        return { label: label, span: span, marker: marker };
+      });
+    var group = L.layerGroup(items.map(function (item) { return item.marker; })).addTo(map);
+    var api = { group: group, items: items };
+    api.setText = function (fn) {
+      items.forEach(function (item) {
+        var text = (fn || textOf || function (l) { return l.label || l.name; })(item.label);
+        item.span.textContent = "";
+        String(text).split("\n").forEach(function (line, i) {
+          if (i) { item.span.appendChild(document.createElement("br")); }
+          item.span.appendChild(document.createTextNode(line));
+        });
+      });
+      api.declutter();
+    };
+    /* The hovered commune's label goes first while hovered, so its name always shows. */
+    api.promote = function (code, on) {
+      items.forEach(function (item) { item.first = on && item.label.code === code; });
+      items.sort(function (a, b) {
+        return (b.first ? 1 : 0) - (a.first ? 1 : 0) || (b.label.priority || 0) - (a.label.priority || 0);
+      });
+      api.declutter();
+    };
+    api.declutter = function () {
+      var frame = map.getContainer().getBoundingClientRect();
+      // the controls (zoom, search, banner, scale, attribution) count as placed: no label hides under one
+      var placed = Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (c) {
+        return c.getBoundingClientRect();
+      }).filter(function (r) { return r.width && r.height; });
+      var controls = placed.length;
+      items.forEach(function (item) {
+        var span = item.span, shown = false;
+        span.classList.remove("label-hidden");
+        for (var i = 0; i < SHIFTS.length && !shown; i += 1) {
+          span.style.marginLeft = SHIFTS[i][0] + "px";
+          span.style.marginTop = SHIFTS[i][1] + "px";
+          var r = span.getBoundingClientRect();
+          var box = { left: r.left - 2, right: r.right + 2, top: r.top - 1, bottom: r.bottom + 1 };
+          var inside = r.left >= frame.left && r.right <= frame.right && r.top >= frame.top && r.bottom <= frame.bottom;
+          if (inside && !placed.some(function (other) { return overlaps(box, other); })) {
+            placed.push(box);
+            shown = true;
+          }
+        }
+        if (!shown) { span.classList.add("label-hidden"); }
+      });
+      api.shown = placed.length - controls;
+    };
+    map.on("zoomend moveend resize", api.declutter);
+    api.setText();
+    return api;
+  };
+})();
+
 /* maison-geo: draws a choropleth from cached unit geometry (GeoJSON; for many units a TopoJSON overview
    first) and a small per-unit style table. */
 (function () {
   "use strict";
-
-  function textLabel(name) {
-    var span = document.createElement("span");
-    span.textContent = name;
-    return span;
-  }
 
   function isPicker(config) { return Array.isArray(config.picked); }
 
@@ -44,6 +142,12 @@
     });
   }
   window.maisonGetJSON = getJSON;
+  /* {ok, body}: an error's JSON body is an answer too (the name matcher's suggestions). */
+  window.maisonGetJSONLoose = function (url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    });
+  };
 
   function noDataTooltip(config, feature) {
     var box = document.createElement("div");
@@ -118,9 +222,8 @@
     (config.dashed || []).forEach(function (code) { config.dashedSet[code] = true; });
     window.maisonMap = state;
     window.maisonMaps = (window.maisonMaps || []).concat([state]);
-    if (config.attribution) {
-      config.attribution.forEach(function (text) { map.attributionControl.addAttribution(text); });
-    }
+    map.options.maisonHome = config.bounds ? L.latLngBounds(config.bounds) : map.getBounds();
+    window.maisonFurniture(map, config);
     if (config.banner) {
       var banner = L.control({ position: "topright" });
       banner.onAdd = function () {
@@ -174,6 +277,7 @@
         return function (event) {
           var code = codeOf(event);
           state.highlight(code, on);
+          if (state.labels) { state.labels.promote(code, on); }
           document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: code, on: on } }));
         };
       }
@@ -268,12 +372,8 @@
         state.drawn = first.count;
         if (config.overview) { followZoom(map, config, state, first, unitLayer, show); }
         if (isPicker(config)) { bindPicker(state, config); }
-        (config.labels || []).forEach(function (label) {
-          L.marker([label.lat, label.lon], {
-            interactive: false, keyboard: false,
-            icon: L.divIcon({ className: "unit-label", html: textLabel(label.name), iconSize: null })
-          }).addTo(map);
-        });
+        if ((config.labels || []).length) { state.labels = window.maisonLabels(map, config.labels); }
+        if (!isLocator(config) && !isPicker(config)) { window.maisonControls(map, config, state); }
         if (data[1]) {
           L.geoJSON(data[1], { interactive: false,
             style: { color: "#1d2b36", weight: 2.6, fill: false } }).addTo(map);
@@ -291,6 +391,176 @@
   };
 })();
 
+/* The main map's controls: find a commune, values on labels, a legend class that lights its communes,
+   the view kept in the address, and a print that fits the page. */
+(function () {
+  "use strict";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  window.maisonControls = function (map, config, state) {
+    // search and the values toggle on the main map only: small side-by-side maps would be covered by them
+    if (config.match && config.keepView) { searchControl(map, config, state).addTo(map); }
+    if (config.keepView && state.labels && Object.keys(config.values || {}).length) { valuesControl(config, state).addTo(map); }
+    bindLegend(config, state);
+    if (config.keepView) { keepView(map); }
+    fitOnPrint(map);
+  };
+
+  function zoomTo(map, state, code) {
+    var layer = state.byCode[code];
+    if (!layer) { return; }
+    if (state.found) { state.highlight(state.found, false); }
+    map.fitBounds(layer.getBounds(), { maxZoom: 12, padding: [30, 30] });
+    state.found = code;
+    state.highlight(code, true);
+    if (layer.openTooltip) { layer.openTooltip(layer.getCenter()); }
+  }
+
+  function searchControl(map, config, state) {
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var form = el("form", "leaflet-bar map-search");
+      form.setAttribute("role", "search");
+      var input = el("input");
+      input.type = "search";
+      input.placeholder = config.texts.search;
+      input.setAttribute("aria-label", config.texts.search);
+      var button = el("button", "", config.texts.searchButton);
+      button.type = "submit";
+      var note = el("div", "map-search-note");
+      note.setAttribute("aria-live", "polite");
+      form.appendChild(input);
+      form.appendChild(button);
+      form.appendChild(note);
+      function find(text) {
+        note.textContent = "";
+        window.maisonGetJSONLoose(config.match + "&q=" + encodeURIComponent(text)).then(function (answer) {
+          if (answer.ok) { zoomTo(map, state, answer.body.code); return; }
+          var options = answer.body.candidates || (answer.body.suggestions || []).map(function (name) { return { name: name }; });
+          note.appendChild(el("span", "", config.texts.notFound + " "));
+          options.forEach(function (option) {
+            var pick = el("button", "map-search-option", option.name);
+            pick.type = "button";
+            pick.addEventListener("click", function () {
+              if (option.code) { note.textContent = ""; zoomTo(map, state, option.code); } else { input.value = option.name; find(option.name); }
+            });
+            note.appendChild(pick);
+          });
+        });
+      }
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (input.value.trim()) { find(input.value.trim()); }
+      });
+      L.DomEvent.disableClickPropagation(form);
+      L.DomEvent.disableScrollPropagation(form);
+      return form;
+    };
+    return control;
+  }
+
+  function valuesControl(config, state) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var label = el("label", "leaflet-bar label-toggle");
+      var box = el("input");
+      box.type = "checkbox";
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + config.texts.valuesOnLabels));
+      box.addEventListener("change", function () {
+        state.labels.setText(function (l) {
+          var value = config.values[l.code];
+          return box.checked && value ? (l.label || l.name) + "\n" + value : (l.label || l.name);
+        });
+      });
+      L.DomEvent.disableClickPropagation(label);
+      return label;
+    };
+    return control;
+  }
+
+  /* Clicking a legend class lights its communes and fades the others; again, or another class, resets. */
+  function bindLegend(config, state) {
+    var entries = document.querySelectorAll("#legend li.class[data-color]");
+    var lit = null;
+    function paint(color) {
+      Object.keys(state.byCode).forEach(function (code) {
+        var layer = state.byCode[code];
+        state.layer.resetStyle(layer);
+        if (color === null) { return; }
+        var band = config.classOf[code];
+        if (band !== undefined && config.palette[band] === color) {
+          layer.setStyle({ weight: 3, color: "#111111" });
+          if (layer.bringToFront) { layer.bringToFront(); }
+        } else {
+          layer.setStyle({ fillOpacity: 0.15, opacity: 0.4 });
+        }
+      });
+    }
+    entries.forEach(function (entry) {
+      function toggle() {
+        var color = entry.getAttribute("data-color");
+        lit = lit === color ? null : color;
+        entries.forEach(function (other) { other.setAttribute("aria-pressed", String(lit === other.getAttribute("data-color"))); });
+        paint(lit);
+      }
+      entry.addEventListener("click", toggle);
+      entry.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); }
+      });
+    });
+  }
+
+  /* #map=zoom/lat/lon: a link shows what the sender saw. */
+  function keepView(map) {
+    var found = /^#map=([\d.]+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(window.location.hash);
+    if (found) { map.setView([+found[2], +found[3]], +found[1], { animate: false }); }
+    function key() {
+      var c = map.getCenter();
+      return "#map=" + map.getZoom() + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5);
+    }
+    var written = found ? window.location.hash : key();  // the page's own first view needs no hash
+    map.on("moveend", function () {
+      if (key() === written) { return; }
+      written = key();
+      history.replaceState(null, "", written);
+    });
+  }
+
+  function fitOnPrint(map) {
+    var before = null;
+    function enter() {
+      if (before) { return; }
+      before = { center: map.getCenter(), zoom: map.getZoom() };
+      // the printed size (site.css @media print), set before the page is laid out for paper
+      var wrap = map.getContainer().closest(".map-wrap");
+      if (wrap) { wrap.style.width = "205mm"; wrap.style.height = "160mm"; }
+      map.invalidateSize({ animate: false });
+      map.fitBounds(map.options.maisonHome || map.getBounds(), { animate: false, padding: [8, 8] });
+    }
+    function leave() {
+      if (!before) { return; }
+      var wrap = map.getContainer().closest(".map-wrap");
+      if (wrap) { wrap.style.width = ""; wrap.style.height = ""; }
+      map.invalidateSize({ animate: false });
+      map.setView(before.center, before.zoom, { animate: false });
+      before = null;
+    }
+    window.addEventListener("beforeprint", enter);
+    window.addEventListener("afterprint", leave);
+    var media = window.matchMedia && window.matchMedia("print");
+    if (media && media.addEventListener) {
+      media.addEventListener("change", function (event) { if (event.matches) { enter(); } else { leave(); } });
+    }
+  }
+})();
+
 /* Two eras together: the 8 communes of 2025 filled, the 22 former communes outlined, patches hatched. */
 (function () {
   "use strict";
@@ -304,7 +574,7 @@
     var state = { map: map, ready: false, drawn: 0 };
     window.maisonMap = state;
     window.maisonMaps = (window.maisonMaps || []).concat([state]);
-    (config.attribution || []).forEach(function (text) { map.attributionControl.addAttribution(text); });
+    window.maisonFurniture(map, config);
     Promise.all([getJSON(config.new), getJSON(config.old), getJSON(config.patches)]).then(function (data) {
       var fresh = L.geoJSON(data[0], {
         style: function (f) {
@@ -325,12 +595,10 @@
           layer.bindTooltip(escapeText(p.label), { sticky: true });
         }
       }).addTo(map);
-      (config.labels || []).forEach(function (label) {
-        var span = document.createElement("span");
-        span.textContent = label.name;
-        L.marker([label.lat, label.lon], { interactive: false, keyboard: false,
-          icon: L.divIcon({ className: "unit-label former", html: span, iconSize: null }) }).addTo(map);
-      });
+      // the 8 communes of 2025 first: they are what the map is about; the former names where room is left
+      var both = (config.newLabels || []).map(function (l) { return Object.assign({}, l, { priority: 1e9 + l.priority }); })
+        .concat((config.labels || []).map(function (l) { return Object.assign({}, l, { cls: "former" }); }));
+      state.labels = window.maisonLabels(map, both);
       state.layers = { fresh: fresh, former: former, patches: patches };
       state.drawn = data[0].features.length + data[1].features.length + data[2].features.length;
       state.ready = true;

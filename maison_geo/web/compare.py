@@ -32,7 +32,8 @@ def compare():
     rows = compare_units(store(), catalogue(), vintage, codes) if len(codes) >= MIN_UNITS else []
     if fmt == "html":
         picker = maps.build_map(None, geo.map_sources(vintage), None, geo.labels(vintage),
-                                geo.bounds(vintage), [], height="320px", picked=codes, _=gettext)
+                                geo.bounds(vintage), geo.attribution(vintage), height="320px", picked=codes,
+                                _=gettext)
         return render_template("compare.html", vintage=vintage, units=units, chosen=chosen, rows=rows,
                                min_units=MIN_UNITS, parts=maps.render_parts(picker))
     flat = _flat(rows, vintage)

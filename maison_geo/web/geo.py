@@ -77,9 +77,14 @@ def map_sources(vintage):
     """The URLs a map fetches: lean unit geometry (for many units: an overview first, the geometry of
     the part in view once zoomed in), and the outline where there are few enough units."""
     count = unit_count(vintage)
-    return {"geojson": _lean_units_url(vintage),
+    return {"geojson": _lean_units_url(vintage), "match": url_for("api.match", vintage=vintage),
             "outline": url_for("api.outline", vintage=vintage) if count <= LABEL_LIMIT else None,
             "overview": url_for("api.units", vintage=vintage, format="topojson") if count > OVERVIEW_LIMIT else None}
+
+
+def attribution(vintage):
+    """Who drew the boundaries of an era: every map credits them."""
+    return [s["attribution"] for s in store().sources() if s["vintage"] == vintage]
 
 
 def locator_view(vintage, code):

@@ -39,7 +39,7 @@ def map_page():
         view, geo.map_sources(req.vintage),
         profile_url_pattern(req.vintage), geo.labels(req.vintage),
         geo.bounds(req.vintage), table.attribution, _tiles(),
-        _=gettext)
+        _=gettext, keep_view=True)
     rows = listed_rows(table.rows)
     return render_template("map.html", req=req, view=view, table=table, parts=maps.render_parts(fmap),
                            alternative=_alternative(req, table.indicator),
@@ -168,7 +168,7 @@ def profile(vintage, code):
         return download(to_csv(flat, PROFILE_COLUMNS), f"maison_profile_{unit.code}_{vintage}.csv",
                         "text/csv; charset=utf-8")
     sources, bounds = geo.locator_view(vintage, code)
-    fmap = maps.build_map(None, sources, profile_url_pattern(vintage), [], bounds, [], _tiles(),
+    fmap = maps.build_map(None, sources, profile_url_pattern(vintage), [], bounds, geo.attribution(vintage), _tiles(),
                           height="260px", locator_code=code, _=gettext)
     return render_template("profile.html", unit=unit, rows=rows, vintage=vintage,
                            facts=_facts(vintage, code), parts=maps.render_parts(fmap),

@@ -175,7 +175,8 @@ def _page(result, error, vintage, units, interventions, args, status=200, scenar
         view = money_view(result, units)
         fmap = maps.build_map(
             view, geo.map_sources(result["vintage"]), profile_url_pattern(result["vintage"]),
-            geo.labels(result["vintage"]), geo.bounds(result["vintage"]), [], None, height="420px", _=gettext)
+            geo.labels(result["vintage"]), geo.bounds(result["vintage"]), geo.attribution(result["vintage"]),
+            None, height="420px", _=gettext)
         parts = maps.render_parts(fmap)
     intervention_of = {i.key: i for i in interventions}
     return render_template(

@@ -3,6 +3,7 @@ from flask import Blueprint, Response, request
 from flask_babel import gettext
 
 from .. import documents, static_map
+from ..errors import InvalidChoice
 from ..symbols import default_symbol
 from ..units import DEFAULT_VINTAGE, check_vintage
 from ..values import FigureIndex, indicator_values
@@ -51,13 +52,16 @@ def atlas():
     paper = static_map.check_paper(request.args.get("paper"))
     period = request.args.get("period") or None
     index = FigureIndex(store(), catalogue(), vintage)
+    known = sorted({p for ind in catalogue().mappable() for p in index.periods(ind)})
+    if period and (not period.isdigit() or int(period) not in known):
+        raise InvalidChoice("period", period, known, where=f"the atlas of {vintage}")
     units = store().units(vintage)
     pages = []
     for ind in catalogue().mappable():
         periods = index.periods(ind)
         if not periods:
             continue
-        asked = int(period) if period and period.isdigit() and int(period) in periods else None
+        asked = int(period) if period and int(period) in periods else None
         table = indicator_values(store(), catalogue(), ind.key, asked, vintage, index=index)
         req = MapRequest(ind.key, table.period, vintage, "quantiles", 5, default_symbol(ind))
 

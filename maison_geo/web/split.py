@@ -63,7 +63,7 @@ def split():
     profiles = profile_url_pattern(vintage)
     parts = [maps.render_parts(maps.build_map(
         v, geo.map_sources(vintage), profiles,
-        geo.labels(vintage) if len(views) <= 2 else [], geo.bounds(vintage), v.table.attribution,
+        geo.labels(vintage), geo.bounds(vintage), v.table.attribution,
         height="100%", _=gettext)) for v in views]
     return render_template("split.html", views=views, parts=parts, head=maps.merged_head(parts),
                            shared=shared, vintage=vintage, scheme=scheme, k=k,
