@@ -174,7 +174,7 @@ def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, i
     else:
         try:
             period = int(period)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InvalidChoice("period", req.period, periods) from None
         if period not in periods:
             raise InvalidChoice("period", req.period, periods)

@@ -16,14 +16,18 @@ def _config_from_env():
 
 
 def create_app(config=None):
+    from . import converters, security
     app = Flask(__name__, template_folder=str(paths.REPO / "templates"),
                 static_folder=str(paths.REPO / "maison_geo" / "static"), instance_path=str(paths.INSTANCE))
     app.config.from_mapping(STORE_PATH=str(paths.store_path()), TILE_URL=None, TILE_ATTRIBUTION="",
                             MAX_CONTENT_LENGTH=5 * 1024 * 1024)
     app.config.update(_config_from_env())
     app.config.update(config or {})
+    app.request_class = security.Request
+    app.json = security.StrictJSONProvider(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    app.url_map.converters["int"] = converters.IdConverter
 
     app.extensions["maison"] = {"store": open_layered(app.config["STORE_PATH"], app.config.get("USERDATA_PATH")),
                                 "catalogue": Catalogue.load()}

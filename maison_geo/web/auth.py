@@ -6,14 +6,13 @@ A request is authenticated by the session cookie of a login, or by `Authorizatio
 in the user-data file; past the limit the login page answers 429 until the window has passed.
 """
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext
 
 from ..userdata import UserDataError
-from .security import check_csrf, respond, wants_json
+from .security import check_csrf, respond, safe_path, wants_json
 
 bp = Blueprint("auth", __name__)
 OPEN_ENDPOINTS = {"auth.login", "auth.logout", "static", "vendor.asset"}
@@ -78,19 +77,9 @@ def require(role):
     return decorate
 
 
-def _safe_next(target):
-    """Only a path on this site: never another host (an open redirect)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    target = _safe_next(request.values.get("next"))
+    target = safe_path(request.values.get("next"))
     if request.method == "GET":
         return render_template("login.html", next=target, name="")
     name = (request.form.get("name") or "").strip()[:64]

@@ -15,6 +15,7 @@ from ..text import nfc
 from ..units import DEFAULT_VINTAGE, UNIT_TYPES, VINTAGES, check_vintage
 from .auth import require
 from .context import catalogue, store
+from .converters import MAX_ID, int_arg
 from .locale import current_lang
 from .security import csrf, respond
 from .tables import to_csv
@@ -242,8 +243,8 @@ def audit():
 
 
 def audit_page(new_token=None):
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = 200
+    page = int_arg("page", 1, high=MAX_ID // per_page)
     entries = userdata().audit_log(limit=per_page, offset=(page - 1) * per_page)
     if request.args.get("format") == "json":
         return jsonify({"page": page, "entries": entries})

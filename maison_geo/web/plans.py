@@ -1,6 +1,7 @@
 """The investment planner on the web: /plan (form, map, tables, ?format=json|csv|xlsx), saved scenarios,
 side-by-side comparison, editors' unit costs, and POST /api/plans for any client. Logic: ..planning."""
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 from flask import (Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for)
 from flask_babel import gettext
@@ -241,8 +242,13 @@ def costs():
             current = {i.key: i.unit_cost_vnd for i in _interventions()}[key]
             if cost != current:
                 db().set_cost(key, cost, (request.form.get(f"note_{key}") or "").strip()[:500], _user_name())
-    back = request.form.get("back") or ""
-    return redirect(url_for("plans.plan") + ("?" + back if back and "\n" not in back else ""))
+    return redirect(url_for("plans.plan") + _query_back(request.form.get("back")))
+
+
+def _query_back(back):
+    """The /plan query a form came from, re-encoded: whatever it holds stays inside the query string."""
+    pairs = parse_qsl(back or "", keep_blank_values=True)
+    return "?" + urlencode(pairs) if pairs else ""
 
 
 class Forbidden(MaisonError):
@@ -266,7 +272,6 @@ def save_scenario():
         raise Forbidden(gettext("Only editors may save scenarios."))
     query = request.form.get("query") or ""
     from werkzeug.datastructures import MultiDict
-    from urllib.parse import parse_qsl
     args = MultiDict(parse_qsl(query, keep_blank_values=True))
     vintage = check_vintage(args.get("vintage") or "pre2025")
     data = request_from_args(args, [u.code for u in _units(vintage)])

@@ -1,0 +1,87 @@
+"""Hardening (issue 16): unchecked input never gives a 500, sessions end when they should, the login
+limit and confirms hold under concurrent requests."""
+import json
+import threading
+
+import pytest
+from fixtures.entry import add_accounts, csrf_token, login, make_app, userdata
+
+HUGE = "9" * 400
+
+
+@pytest.fixture()
+def app(store, tmp_path):
+    app = make_app(store, tmp_path, PLANNING_DB=str(tmp_path / "planning.sqlite"))
+    app.tokens = add_accounts(app)
+    return app
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def admin_headers(app):
+    return {"Authorization": f"Bearer {app.tokens['admin']}"}
+
+
+# ---- finding 5: 500s from unchecked input --------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/api/units", "/api/outline", "/api/units?format=topojson"])
+def test_a_quote_or_a_long_query_does_not_reach_the_etag(client, path):
+    sep = "&" if "?" in path else "?"
+    for query in ('x="', "x=" + "a" * 100_000):
+        response = client.get(path + sep + query)
+        assert response.status_code == 200
+        etag = response.headers["ETag"]
+        assert '"' not in etag.strip('"').removeprefix("W/") and len(etag) < 100
+    first = client.get(path)
+    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("body", ['{"budget": 1e9, "period": Infinity}', '{"budget": 1e9, "period": -Infinity}',
+                                  '{"budget": 1e9, "period": NaN}', '{"budget": NaN}',
+                                  "[" * 100_000, '{"a":' * 100_000, '{"budget": 1e9, "period": 1e300}',
+                                  '{"budget": 1e9, "period": ' + HUGE + "}",
+                                  '{"budget": 1e9, "period": [2019]}'])
+def test_bad_plan_bodies_get_a_400_naming_the_problem(client, body):
+    response = client.post("/api/plans", data=body, content_type="application/json")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert response.get_json()["error"]
+
+
+@pytest.mark.parametrize("target", ["/versions\r\nX: y", "/\x7f", "//evil.example", "https://evil.example/"])
+def test_login_never_redirects_outside_or_with_control_characters(client, target):
+    response = client.post("/login", data={"name": "lan", "password": "editor-password",
+                                           "csrf_token": csrf_token(client), "next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/imports"
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/versions/{n}"), ("get", "/versions/{n}/file"), ("post", "/imports/{n}/confirm"),
+    ("post", "/versions/{n}/restore"), ("post", "/admin/tokens/{n}/revoke"), ("get", "/audit?page={n}"),
+    ("get", "/audit?page=-{n}"), ("get", "/versions/{n}?format=json")])
+def test_ids_too_large_for_sqlite_get_a_404_or_400(app, client, method, path):
+    response = getattr(client, method)(path.format(n=HUGE), headers=admin_headers(app))
+    assert response.status_code in (400, 404), response.status_code
+    assert "error" in response.get_data(as_text=True)
+
+
+def test_every_int_route_refuses_ids_too_large_for_sqlite(app):
+    from maison_geo.web.converters import MAX_ID
+    assert MAX_ID == 2 ** 63 - 1
+    int_rules = [r for r in app.url_map.iter_rules() if "<int:" in r.rule]
+    assert int_rules and all(type(r._converters[name]).__name__ == "IdConverter"
+                             for r in int_rules for name in r.arguments if "int:" in r.rule)
+
+
+@pytest.mark.parametrize("back", ["x=1\r\nSet-Cookie: a=b", "x=1\rLocation: //evil.example", "x=1\n", "\r"])
+def test_a_control_character_in_back_never_reaches_the_redirect(store, tmp_path, back):
+    app = make_app(store, tmp_path, PLANNING_OPEN_EDIT=True, WTF_CSRF_ENABLED=False,
+                   PLANNING_DB=str(tmp_path / "planning.sqlite"))
+    response = app.test_client().post("/plan/costs", data={"back": back})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/plan") and not any(ord(ch) < 32 for ch in location)
+    assert "Set-Cookie" not in response.headers and "//evil" not in location
