@@ -29,7 +29,7 @@ from .figures import Figure
 ROLES = ("viewer", "editor", "admin")  # each can do what the ones before it can
 IMPORT_STATUSES = ("official", "reported")
 MIN_PASSWORD = 8
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TOKEN_PREFIX = "msg_"
 
 SCHEMA = """
@@ -113,6 +113,12 @@ CREATE TABLE IF NOT EXISTS members (
     PRIMARY KEY (version_id, figure_id)
 ) WITHOUT ROWID;
 """
+# Changes to a file made by an earlier version, by the user_version they bring the file to.
+MIGRATIONS = {
+    2: ["ALTER TABLE users ADD COLUMN session_gen INTEGER NOT NULL DEFAULT 0",  # +1 ends every session
+        "ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write'",
+        "ALTER TABLE tokens ADD COLUMN expires_at TEXT"],
+}
 
 
 class UserDataError(MaisonError):
@@ -134,7 +140,7 @@ class User:
     role: str
     active: bool = True
     created_at: str = ""
-    stamp: str = field(default="", repr=False, compare=False)  # changes with the password
+    stamp: str = field(default="", repr=False, compare=False)  # changes with the password and each logout
 
     def can(self, role):
         """True when this user has the given role or a stronger one."""
@@ -204,10 +210,13 @@ class UserData:
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                found = conn.execute("PRAGMA user_version").fetchone()[0]  # another connection may have done it
+                statements = [s for s in SCHEMA.split(";") if s.strip()] if found < 1 else []
+                for version in range(max(found, 1) + 1, SCHEMA_VERSION + 1):
+                    statements += MIGRATIONS[version]
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {max(found, SCHEMA_VERSION)}")
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -286,6 +295,7 @@ class UserData:
                 self._keep_an_admin(conn, row["id"])
             conn.execute("UPDATE users SET active = ? WHERE id = ?", (1 if active else 0, row["id"]))
             if not active:
+                _end_sessions(conn, row["id"])
                 conn.execute("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
                              (now(), row["id"]))
             self._audit(conn, actor, "user.enable" if active else "user.disable", row["name"])
@@ -295,7 +305,13 @@ class UserData:
         with self._write() as conn:
             row = self._existing(conn, name)
             conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (hashed, row["id"]))
+            _end_sessions(conn, row["id"])
             self._audit(conn, actor, "user.password", row["name"])
+
+    def end_sessions(self, user_id):
+        """Every session cookie of this account stops opening anything (logout: on every device)."""
+        with self._write() as conn:
+            _end_sessions(conn, user_id)
 
     def _keep_an_admin(self, conn, user_id):
         others = conn.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id != ?",
@@ -357,23 +373,22 @@ class UserData:
 
     # ---- login rate limit --------------------------------------------------------------------
 
-    def record_login_failure(self, ip, name):
+    def claim_login_attempt(self, ip, name, window, limit, ip_limit):
+        """True when this attempt may check a password; it is then counted as a failure already, in
+        the same transaction as the count (attempts sent at once cannot all pass the check), and a
+        successful login clears it. False: past `limit` failures for this name and address, or
+        `ip_limit` for the address, in the last `window` seconds."""
+        name, ip, at = (name or "").strip().casefold(), ip or "", time.time()
         with self._write() as conn:
-            conn.execute("DELETE FROM login_failures WHERE at < ?", (time.time() - 24 * 3600,))
-            conn.execute("INSERT INTO login_failures (at, ip, name) VALUES (?, ?, ?)",
-                         (time.time(), ip or "", (name or "").strip().casefold()))
-
-    def login_failures(self, ip, name, window):
-        """(failures from this address for this name, failures from this address) in the last window s."""
-        if not self.exists():
-            return 0, 0
-        since = time.time() - window
-        with self._read() as conn:
+            conn.execute("DELETE FROM login_failures WHERE at < ?", (at - 24 * 3600,))
             both = conn.execute("SELECT count(*) FROM login_failures WHERE at > ? AND ip = ? AND name = ?",
-                                (since, ip or "", (name or "").strip().casefold())).fetchone()[0]
+                                (at - window, ip, name)).fetchone()[0]
             by_ip = conn.execute("SELECT count(*) FROM login_failures WHERE at > ? AND ip = ?",
-                                 (since, ip or "")).fetchone()[0]
-        return both, by_ip
+                                 (at - window, ip)).fetchone()[0]
+            if both >= limit or by_ip >= ip_limit:
+                return False
+            conn.execute("INSERT INTO login_failures (at, ip, name) VALUES (?, ?, ?)", (at, ip, name))
+            return True
 
     def clear_login_failures(self, ip, name):
         with self._write() as conn:
@@ -555,8 +570,13 @@ def _member_count(conn, vid):
     return conn.execute("SELECT count(*) FROM members WHERE version_id = ?", (vid,)).fetchone()[0]
 
 
+def _end_sessions(conn, user_id):
+    conn.execute("UPDATE users SET session_gen = session_gen + 1 WHERE id = ?", (user_id,))
+
+
 def _user(row):
-    stamp = hashlib.sha256(row["password_hash"].encode()).hexdigest()[:16]
+    # In the session cookie; changes with the password and with every end of the sessions
+    stamp = hashlib.sha256(f"{row['password_hash']}/{row['session_gen']}".encode()).hexdigest()[:16]
     return User(row["id"], row["name"], row["role"], bool(row["active"]), row["created_at"], stamp)
 
 

@@ -85,3 +85,88 @@ def test_a_control_character_in_back_never_reaches_the_redirect(store, tmp_path,
     location = response.headers["Location"]
     assert location.startswith("/plan") and not any(ord(ch) < 32 for ch in location)
     assert "Set-Cookie" not in response.headers and "//evil" not in location
+
+
+# ---- finding 3: the login limit holds under concurrent attempts --------------------------------
+
+def _at_once(n, job):
+    """job(i) in n threads released together; the results in order."""
+    barrier, results = threading.Barrier(n), [None] * n
+
+    def run(i):
+        barrier.wait()
+        results[i] = job(i)
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results
+
+
+def test_concurrent_login_attempts_are_counted_before_any_is_checked(store, tmp_path):
+    app = make_app(store, tmp_path, WTF_CSRF_ENABLED=False)
+    add_accounts(app)
+
+    def attempt(i):
+        return app.test_client().post("/login", data={"name": "lan", "password": f"wrong-{i}"}).status_code
+    codes = _at_once(16, attempt)
+    assert codes.count(401) == 5 and codes.count(429) == 11, codes
+    assert app.test_client().post("/login", data={"name": "lan", "password": "editor-password"}).status_code == 429
+
+
+# ---- finding 4: logout, disabling and a password change end every session ----------------------
+
+def _logged_in(app, name="lan"):
+    client = app.test_client()
+    assert login(client, name).status_code == 302
+    return client
+
+
+def _copy_cookie(source, target):
+    cookie = source.get_cookie("session")
+    target.set_cookie("session", cookie.value)
+
+
+def test_a_cookie_copied_before_logout_no_longer_opens_pages(app):
+    first = _logged_in(app)
+    copy = app.test_client()
+    _copy_cookie(first, copy)
+    assert copy.get("/versions").status_code == 200
+    assert first.post("/logout", data={"csrf_token": csrf_token(first, "/imports")}).status_code == 302
+    assert copy.get("/versions").status_code == 302  # to the login page
+    assert first.get("/versions").status_code == 302
+
+
+def test_logout_ends_every_session_of_the_account_only(app):
+    laptop, phone, other = _logged_in(app), _logged_in(app), _logged_in(app, "admin")
+    laptop.post("/logout", data={"csrf_token": csrf_token(laptop, "/imports")})
+    assert phone.get("/versions").status_code == 302
+    assert other.get("/versions").status_code == 200
+
+
+@pytest.mark.parametrize("change", ["disable", "password"])
+def test_disabling_or_a_new_password_ends_the_sessions_at_once(app, change):
+    victim = _logged_in(app)
+    assert victim.get("/versions").status_code == 200
+    if change == "disable":
+        userdata(app).set_active("lan", False, "admin")
+        userdata(app).set_active("lan", True, "admin")  # even enabled again, the old session stays ended
+    else:
+        userdata(app).set_password("lan", "another-password", "admin")
+    assert victim.get("/versions").status_code == 302
+
+
+def test_a_user_data_file_of_the_previous_schema_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    from maison_geo.userdata import SCHEMA, UserData
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(SCHEMA)
+        conn.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES ('lan', 'editor', 'x', 'now')")
+        conn.execute("PRAGMA user_version = 1")
+    data = UserData(path)
+    before = data.user("lan").stamp
+    data.end_sessions(data.user("lan").id)
+    assert data.user("lan").name == "lan" and data.user("lan").stamp != before

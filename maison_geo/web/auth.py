@@ -86,15 +86,13 @@ def login():
     password = request.form.get("password") or ""
     ip = request.remote_addr or ""
     limit, window = current_app.config["LOGIN_RATE_LIMIT"], current_app.config["LOGIN_RATE_WINDOW"]
-    for_name, for_ip = userdata().login_failures(ip, name, window)
-    if for_name >= limit or for_ip >= 4 * limit:
+    if not userdata().claim_login_attempt(ip, name, window, limit, 4 * limit):
         message = gettext("Too many failed logins: wait %(minutes)s minutes and try again.",
                           minutes=max(1, window // 60))
         response = render_template("login.html", next=target, name=name, error=message)
         return response, 429, {"Retry-After": str(window)}
     user = userdata().authenticate(name, password)
     if user is None:
-        userdata().record_login_failure(ip, name)
         return render_template("login.html", next=target, name=name,
                                error=gettext("Wrong name or password.")), 401
     userdata().clear_login_failures(ip, name)
@@ -106,6 +104,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if g.get("user") is not None and g.auth == "session":
+        userdata().end_sessions(g.user.id)
     session.clear()
     return redirect(url_for("pages.map_page"))
 
