@@ -133,6 +133,11 @@ class UserDataError(MaisonError):
         return text % self.params if self.params else text
 
 
+class BaseMoved(UserDataError):
+    """An import checked against one version while another became active: look at it again."""
+    status = 409
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -448,19 +453,31 @@ class UserData:
 
     def version(self, version_id):
         with self._read() as conn:
-            row = conn.execute("SELECT * FROM versions WHERE id = ?", (version_id,)).fetchone()
-            if row is None:
-                raise NotFound(f"there is no version {version_id}")
-            return _version(row, _head(conn))
+            return self._version_in(conn, version_id)
+
+    def _version_in(self, conn, version_id):
+        row = conn.execute("SELECT * FROM versions WHERE id = ?", (version_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"there is no version {version_id}")
+        return _version(row, _head(conn))
 
     def commit_import(self, user_name, figures, *, vintage, status, source, note="", upload_id=None,
-                      file_name="", sha256="", rows_read=0, counts=None):
+                      file_name="", sha256="", rows_read=0, counts=None, base=None):
         """Write one import as a new version, atomically. figures: an iterable of Figure (consumed
-        inside the transaction). Returns the new version."""
+        inside the transaction). Returns the new version; for an upload already committed, the
+        version it made (a confirm sent twice makes one version). base: the version the figures were
+        checked against; BaseMoved when another is active by the time of writing."""
         if status not in IMPORT_STATUSES:
             raise UserDataError("Status %(status)s is not valid; choose official or reported.", status=status)
         with self._write() as conn:
             head = _head(conn)
+            done = upload_id is not None and conn.execute(
+                "SELECT id FROM versions WHERE upload_id = ? AND action = 'import'", (upload_id,)).fetchone()
+            if done:
+                return self._version_in(conn, done["id"])
+            if base is not None and int(base) != head:
+                raise BaseMoved("Version %(head)s was saved after this file was checked against version "
+                                "%(base)s: check it again against the data as they are now.", head=head, base=base)
             cur = conn.execute(
                 "INSERT INTO versions (at, user_name, action, upload_id, file_name, sha256, vintage, status, "
                 "source, note, rows_read, counts) VALUES (?, ?, 'import', ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -170,3 +170,64 @@ def test_a_user_data_file_of_the_previous_schema_is_upgraded_in_place(tmp_path):
     before = data.user("lan").stamp
     data.end_sessions(data.user("lan").id)
     assert data.user("lan").name == "lan" and data.user("lan").stamp != before
+
+
+# ---- finding 6: concurrent confirms cannot duplicate -------------------------------------------
+
+HOUSEHOLDS = "Mã;Tên xã;Số hộ\n04105;Hát Lót;5.300\n04108;Chiềng Sung;1.600\n".encode()
+FIELDS = {"period": "2024", "status": "official", "source": "Báo cáo UBND xã"}
+
+
+def _dry_run(app, data=HOUSEHOLDS):
+    from fixtures.entry import api_upload
+    response = api_upload(app.test_client(), data, token=app.tokens["lan"], dry_run=True, **FIELDS)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["upload_id"]
+
+
+def test_the_same_upload_confirmed_twice_at_once_makes_one_version(app):
+    upload_id = _dry_run(app)
+    headers = {"Authorization": f"Bearer {app.tokens['lan']}"}
+
+    def confirm(i):
+        response = app.test_client().post(f"/imports/{upload_id}/confirm", data={**FIELDS, "base": "0"},
+                                          headers=headers)
+        return response.status_code, response.headers.get("Location")
+    results = _at_once(4, confirm)
+    assert [v["upload_id"] for v in userdata(app).versions()] == [upload_id]
+    assert {r for r in results} == {(302, "/versions/1")}, results
+
+
+def test_two_uploads_against_the_same_base_commit_one_and_refuse_the_other(app):
+    from maison_geo.userdata import BaseMoved
+    first, second = _dry_run(app), _dry_run(app, "Mã;Số hộ\n04162;700\n".encode())
+    data = userdata(app)
+    outcomes = []
+
+    def commit(upload_id):
+        try:
+            data.commit_import("lan", _figures(app, upload_id), vintage="pre2025", status="official",
+                               source="s", upload_id=upload_id, base=0)
+            outcomes.append("committed")
+        except BaseMoved as exc:
+            outcomes.append(exc.render())
+    _at_once(2, lambda i: commit((first, second)[i]))
+    assert outcomes.count("committed") == 1 and any("was saved" in o for o in outcomes), outcomes
+    assert len(data.versions()) == 1
+
+
+def _figures(app, upload_id):
+    from maison_geo import ingest
+    upload = userdata(app).upload(upload_id)
+    maison = app.extensions["maison"]
+    declared = ingest.Declaration(vintage=None, period="2024", status="official", source="s", note="")
+    return ingest.check(upload["content"], upload["file_name"], declared, maison["store"],
+                        maison["catalogue"]).figures
+
+
+def test_a_moved_base_on_the_api_is_a_409(app):
+    from fixtures.entry import api_upload
+    client = app.test_client()
+    assert api_upload(client, HOUSEHOLDS, token=app.tokens["lan"], **FIELDS).status_code == 201
+    stale = api_upload(client, HOUSEHOLDS, token=app.tokens["lan"], base=0, **FIELDS)
+    assert stale.status_code == 409 and "Version 1" in stale.get_json()["error"]

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from .. import ingest
 from ..errors import InvalidChoice
 from ..text import nfc
+from ..userdata import BaseMoved
 from ..units import DEFAULT_VINTAGE, UNIT_TYPES, VINTAGES, check_vintage
 from .auth import require
 from .context import catalogue, store
@@ -111,19 +112,29 @@ def confirm(upload_id):
     report = ingest.check(upload["content"], upload["file_name"], declared, store(), catalogue())
     if not report.ok:
         return _report_page(report, upload_id, declared)
-    base = request.form.get("base", type=int)
-    if base is not None and base != userdata().head():
+    try:
+        version = commit(report, upload_id, _base(request.form))
+    except BaseMoved:
         return _report_page(report, upload_id, declared, moved=True)
-    version = commit(report, upload_id)
     flash(gettext("Version %(id)s saved: %(n)s values.", id=version["id"], n=version["figures_written"]), "ok")
     return redirect(url_for("imports.version_page", version_id=version["id"]))
 
 
-def commit(report, upload_id):
+def commit(report, upload_id, base=None):
     return userdata().commit_import(
         g.user.name, report.figures, vintage=report.vintage, status=report.status, source=report.source,
         note=report.note, upload_id=upload_id, file_name=report.file_name, sha256=report.sha256,
-        rows_read=report.rows_read, counts=report.counts())
+        rows_read=report.rows_read, counts=report.counts(), base=base)
+
+
+def _base(values):
+    """The version an upload was checked against (the form's or the API's `base`), if given."""
+    text = (values.get("base") or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > MAX_ID:
+        raise InvalidChoice("base", text[:40], [], "the id of the version the file was checked against")
+    return int(text)
 
 
 # ---- the API ------------------------------------------------------------------------------------
@@ -131,8 +142,9 @@ def commit(report, upload_id):
 @bp.post("/api/imports")
 @csrf.exempt
 def api_imports():
-    """multipart field `file`; vintage, period, status, source, note as form fields or query
-    parameters; ?dry_run=1 validates only. 200 (dry run), 201 (committed) or 422 with the report."""
+    """multipart field `file`; vintage, period, status, source, note (and optionally base, the version
+    the figures were checked against) as form fields or query parameters; ?dry_run=1 validates only.
+    200 (dry run), 201 (committed), 409 (another version became active after `base`) or 422."""
     if g.user is None:
         response, status = respond(401, g.auth_error or gettext(
             "Send an API token (Authorization: Bearer ...) or log in."))
@@ -157,7 +169,10 @@ def api_imports():
         return jsonify(body), 422
     if dry_run:
         return jsonify(body), 200
-    body["version"] = version_json(commit(report, upload_id))
+    try:
+        body["version"] = version_json(commit(report, upload_id, _base(values)))
+    except BaseMoved as exc:
+        return respond(409, exc.render(gettext))
     return jsonify(body), 201
 
 
