@@ -545,6 +545,12 @@ class UserData:
             sql += " ORDER BY f.vintage, f.indicator, f.period, f.code"
             return [_figure(r) for r in conn.execute(sql, params)]
 
+    def data_version(self):
+        """(active version, file identity): another value whenever the active figures may differ."""
+        if not self.exists():
+            return 0, None
+        return self.head(), self.path.stat().st_ino
+
     def active_figures(self, vintage=None):
         """The figures of the active version, cached until another version becomes active."""
         head = self.head()

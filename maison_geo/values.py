@@ -1,4 +1,6 @@
 """Values of one indicator for every unit of one vintage in one period, plus the district figure."""
+import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -81,6 +83,7 @@ class FigureIndex:
             district = {k: f for k, f in old.items() if f.level == DISTRICT}
             direct = {**merged, **district}
         self._by = {(f.level, f.code, f.indicator, f.period): f for f in direct.values()}
+        self.tables = {}  # (indicator, period) → ValueTable, filled by indicator_values
 
     def get(self, level, code, key, period):
         return self._by.get((level, code, key, period))
@@ -95,17 +98,42 @@ class FigureIndex:
         return len({c for (level, c, k, p) in self._by if level == UNIT and k in keys and p == period})
 
 
+_indexes = weakref.WeakKeyDictionary()  # store → {vintage: (data version, catalogue, FigureIndex)}
+_indexes_lock = threading.Lock()
+
+
+def figure_index(store, catalogue, vintage):
+    """The FigureIndex of a vintage, built once per data version of the store (store.data_version():
+    the build and the active imported version) and catalogue, not once per request; with its value
+    tables, shared by every request: read only. A store without data_version() gets a fresh one."""
+    version = store.data_version() if hasattr(store, "data_version") else None
+    if version is None:
+        return FigureIndex(store, catalogue, vintage)
+    with _indexes_lock:
+        hit = _indexes.get(store, {}).get(vintage)
+    if hit and hit[0] == version and hit[1] is catalogue:
+        return hit[2]
+    index = FigureIndex(store, catalogue, vintage)
+    with _indexes_lock:
+        _indexes.setdefault(store, {})[vintage] = (version, catalogue, index)
+    return index
+
+
 def indicator_values(store, catalogue, key, period=None, vintage="pre2025", index=None):
     indicator = catalogue.get(key)
-    index = index or FigureIndex(store, catalogue, vintage)
+    index = index or figure_index(store, catalogue, vintage)
     periods = index.periods(indicator)
     period = _check_period(period, periods, lambda p: index.coverage(indicator, p),
                            where=f"{indicator.key} in era {vintage}")
-    rows = [_unit_value(index, indicator, unit, period) for unit in index.units]
-    _rank(rows, indicator)
-    return ValueTable(indicator, vintage, period, periods, rows,
-                      _district_value(index, indicator, period, rows),
-                      [s["attribution"] for s in store.sources() if s["vintage"] == vintage])
+    table = index.tables.get((indicator.key, period))
+    if table is None or table.indicator is not indicator:
+        rows = [_unit_value(index, indicator, unit, period) for unit in index.units]
+        _rank(rows, indicator)
+        table = ValueTable(indicator, vintage, period, periods, rows,
+                           _district_value(index, indicator, period, rows),
+                           [s["attribution"] for s in store.sources() if s["vintage"] == vintage])
+        index.tables[(indicator.key, period)] = table
+    return table
 
 
 def _check_period(period, periods, coverage, where=""):

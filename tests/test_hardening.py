@@ -231,3 +231,120 @@ def test_a_moved_base_on_the_api_is_a_409(app):
     assert api_upload(client, HOUSEHOLDS, token=app.tokens["lan"], **FIELDS).status_code == 201
     stale = api_upload(client, HOUSEHOLDS, token=app.tokens["lan"], base=0, **FIELDS)
     assert stale.status_code == 409 and "Version 1" in stale.get_json()["error"]
+
+
+# ---- finding 1: solves run outside the request threads, bounded ----------------------------------
+
+LONG_SOLVE = {"budget": {str(y): 7e9 for y in range(2026, 2031)}, "time_limit": 60, "objective": "weighted",
+              "min_share": 0.045, "unit_costs": {"road": 123457, "grid": 99991}}
+
+
+def _post_json(url, body, timeout=120):
+    import urllib.error
+    import urllib.request
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                      headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), json.loads(exc.read())
+
+
+def test_eight_long_anonymous_solves_leave_the_rest_of_the_app_answering(store):
+    import time
+    import urllib.request
+
+    from browser import Server
+    server = Server(store.path)
+    try:
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(_post_json(server.url + "/api/plans", LONG_SOLVE)))
+                   for _ in range(8)]
+        for t in threads:
+            t.start()
+        time.sleep(1.0)  # the solves have started
+        timings = []
+        for _ in range(3):
+            started = time.monotonic()
+            with urllib.request.urlopen(server.url + "/api/units", timeout=60) as response:
+                assert response.status == 200
+            timings.append(time.monotonic() - started)
+        for t in threads:
+            t.join(120)
+        assert max(timings) < 1.0, timings  # generous: 2 ms when idle
+        codes = sorted(status for status, _, _ in results)
+        assert len(codes) == 8 and codes.count(200) >= 1 and set(codes) <= {200, 429}, codes
+        for status, headers, body in results:
+            if status == 429:
+                assert int(headers["Retry-After"]) > 0 and body["error"]
+            else:
+                assert body["summary"]["milp"]["time_limit_s"] <= 5  # anonymous: capped
+    finally:
+        server.stop()
+
+
+def test_a_solve_past_its_deadline_is_killed_and_says_so(app, monkeypatch):
+    import time
+
+    from maison_geo import workers
+    started = time.monotonic()
+    with pytest.raises(workers.TimedOut):
+        workers.run(time.sleep, 30, timeout=0.5)
+    assert time.monotonic() - started < 10
+    monkeypatch.setattr("maison_geo.web.limits.GRACE", 0.0)
+    monkeypatch.setitem(app.config, "ANONYMOUS_SOLVE_SECONDS", 0.001)
+    response = app.test_client().post("/api/plans?lang=en", json=LONG_SOLVE)
+    assert response.status_code in (200, 503)
+    if response.status_code == 503:
+        assert "stopped" in response.get_json()["error"]
+
+
+def test_the_gate_counts_per_client_and_in_all():
+    from maison_geo.workers import Busy, Gate
+    gate = Gate(total=2, per_client=1)
+    with gate.enter("a", 5):
+        with pytest.raises(Busy) as again:
+            with gate.enter("a", 5):
+                pass
+        assert again.value.per_client and again.value.retry_after == 5
+        with gate.enter("b", 5):
+            with pytest.raises(Busy) as full:
+                with gate.enter("c", 5):
+                    pass
+            assert not full.value.per_client
+    assert gate.running() == 0
+
+
+@pytest.mark.parametrize("path", ["/api/plans", "/plan?budget=5000000000&format=json", "/plan?budget=5000000000"])
+def test_a_client_past_its_share_of_heavy_jobs_gets_a_429_with_retry_after(app, path):
+    gate = app.extensions["maison"]["gate"]
+    with gate.enter("ip:127.0.0.1", 5):
+        client = app.test_client()
+        response = client.post(path, json={"budget": 5e9}) if path == "/api/plans" else client.get(path)
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    assert "đang có một phép tính" in response.get_data(as_text=True)
+
+
+# ---- finding 8: value tables once per data version -----------------------------------------------
+
+def test_value_tables_are_built_once_per_data_version(app, monkeypatch):
+    from fixtures.entry import api_upload
+
+    from maison_geo import values
+    built = []
+    original = values.FigureIndex.__init__
+
+    def counting(self, store, catalogue, vintage):
+        built.append(vintage)
+        original(self, store, catalogue, vintage)
+    monkeypatch.setattr(values.FigureIndex, "__init__", counting)
+    client = app.test_client()
+    for path in ["/communes/pre2025/04105", "/api/values?indicator=households", "/communes/pre2025/04105",
+                 "/map?indicator=households"]:
+        assert client.get(path).status_code == 200
+    assert built.count("pre2025") == 1, built
+    assert api_upload(client, HOUSEHOLDS, token=app.tokens["lan"], **FIELDS).status_code == 201
+    rows = client.get("/api/values?indicator=households&period=2024").get_json()["rows"]
+    assert {r["code"]: r["value"] for r in rows}["04105"] == 5300  # the new version is seen at once
+    assert built.count("pre2025") >= 2

@@ -3,7 +3,7 @@ returns a Plan (rows, communes, values after the plan, summary, and the JSON of 
 from dataclasses import dataclass, replace
 
 from ..errors import InvalidChoice
-from ..values import ILLUSTRATIVE_NOTICE, FigureIndex
+from ..values import ILLUSTRATIVE_NOTICE, figure_index
 from .common import DEFAULT_MIP_GAP, PlanError, _num
 from .gaps import candidates, data_periods, score
 from .interventions import load_interventions, with_costs
@@ -157,16 +157,21 @@ def _people(households, per_household):
     return None if households is None or per_household is None else households * per_household
 
 
-def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, index=None):
-    """The plan for a request dict (see parse_request). cost_overrides: the editors' stored costs."""
+def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, index=None, solve=None,
+              time_cap=None):
+    """The plan for a request dict (see parse_request). cost_overrides: the editors' stored costs;
+    solve: solve_milp or a function that runs it elsewhere (a worker process); time_cap: the most
+    solver seconds this caller may have, whatever the request asks."""
     base = with_costs(interventions or load_interventions(), cost_overrides)
     req = parse_request(data, lambda v: [u.code for u in store.unit_records(v)], base)
+    if time_cap is not None:
+        req.time_limit = min(req.time_limit, time_cap)
     chosen = [i for i in base if i.key in req.interventions]
     if req.unit_costs:
         chosen = with_costs(chosen, {k: {"unit_cost_vnd": v, "by": "this request", "at": None,
                                          "note": "what-if cost sent with the request"}
                                      for k, v in req.unit_costs.items()})
-    index = index or FigureIndex(store, catalogue, req.vintage)
+    index = index or figure_index(store, catalogue, req.vintage)
     periods, default = data_periods(index, catalogue, chosen)
     period = req.period
     if period in (None, ""):
@@ -199,7 +204,7 @@ def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, i
         if amount > 0:
             min_spend[code] = amount
     max_spend = {code: share * req.budget for code, share in req.max_share.items()}
-    milp_sol = solve_milp(items, budgets, min_spend, max_spend, req.time_limit)
+    milp_sol = (solve or solve_milp)(items, budgets, min_spend, max_spend, req.time_limit)
     if milp_sol.status == "infeasible":
         raise PlanError("no plan meets every minimum share with whole units within the budget "
                         "(a unit may cost more than what is left); lower the minimum shares or raise the budget",

@@ -35,7 +35,7 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import api, auth, compare, eras, errors, filters, imports, locale, pages, plans, security, split, vendor
+    from . import api, auth, compare, eras, errors, filters, imports, limits, locale, pages, plans, split, vendor
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     app.config.setdefault("COMPRESS_CACHE_BACKEND", vendor.StaticGzipCache)
@@ -43,6 +43,7 @@ def create_app(config=None):
     app.extensions["compress"] = Compress(app)
     locale.init(app)
     security.init(app)
+    limits.init(app)
     auth.init(app)
     filters.register(app)
     app.register_blueprint(api.bp)

@@ -14,6 +14,7 @@ from ..errors import InvalidChoice
 from ..text import nfc
 from ..userdata import BaseMoved
 from ..units import DEFAULT_VINTAGE, UNIT_TYPES, VINTAGES, check_vintage
+from . import limits
 from .auth import require
 from .context import catalogue, store
 from .converters import MAX_ID, int_arg
@@ -91,8 +92,14 @@ def upload():
                                error=gettext("Choose a CSV or XLSX file to upload.")), 400
     data = file.read()
     upload_id = userdata().save_upload(g.user.name, file.filename, data)
-    report = ingest.check(data, file.filename, declared, store(), catalogue())
+    report = _check(data, file.filename, declared)
     return _report_page(report, upload_id, declared)
+
+
+def _check(data, file_name, declared):
+    """ingest.check with the file read in a worker process, behind the gate of heavy jobs."""
+    with limits.heavy(retry_after=10, wait=current_app.config["READ_WAIT_SECONDS"]):
+        return ingest.check(data, file_name, declared, store(), catalogue(), read=limits.pooled_read())
 
 
 def _report_page(report, upload_id, declared, moved=False):
@@ -109,7 +116,7 @@ def confirm(upload_id):
     if upload["user_name"] != g.user.name and not g.user.can("admin"):
         return respond(403, gettext("This upload was made by another user."))
     declared = declaration(request.form)
-    report = ingest.check(upload["content"], upload["file_name"], declared, store(), catalogue())
+    report = _check(upload["content"], upload["file_name"], declared)
     if not report.ok:
         return _report_page(report, upload_id, declared)
     try:
@@ -163,7 +170,7 @@ def api_imports():
     dry_run = values.get("dry_run", "").lower() in ("1", "true", "yes")
     data = file.read()
     upload_id = userdata().save_upload(g.user.name, file.filename or "", data)
-    report = ingest.check(data, file.filename or "", declaration(values), store(), catalogue())
+    report = _check(data, file.filename or "", declaration(values))
     body = {"dry_run": dry_run, "upload_id": upload_id, "report": report.to_dict(translate=gettext)}
     if not report.ok:
         return jsonify(body), 422

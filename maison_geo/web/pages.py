@@ -7,7 +7,7 @@ from flask_babel import gettext
 from .. import maps
 from ..errors import NotFound
 from ..units import REFORM_DATE, VINTAGES, check_vintage
-from ..values import FigureIndex, indicator_values
+from ..values import figure_index, indicator_values
 from . import exports, geo
 from .api import VALUE_COLUMNS, download, format_arg
 from .context import catalogue, store
@@ -154,7 +154,7 @@ PROFILE_COLUMNS = ["vintage", "code", "name", "indicator", "label", "period", "v
 
 
 def _profile_rows(vintage, unit):
-    index = FigureIndex(store(), catalogue(), vintage)
+    index = figure_index(store(), catalogue(), vintage)
     lang = current_lang()
     rows = []
     for ind in catalogue().mappable():

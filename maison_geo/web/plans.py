@@ -1,5 +1,6 @@
 """The investment planner on the web: /plan (form, map, tables, ?format=json|csv|xlsx), saved scenarios,
 side-by-side comparison, editors' unit costs, and POST /api/plans for any client. Logic: ..planning."""
+import math
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -10,12 +11,13 @@ from .. import maps
 from ..errors import InvalidChoice, MaisonError
 from ..figures import weakest
 from ..indicators import Indicator
-from ..planning import (CRITERIA, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS, check_cost,
-                        load_interventions, make_plan, with_costs)
+from ..planning import (CRITERIA, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS,
+                        check_cost, load_interventions, make_plan, with_costs)
 from ..scenarios import PlanningDB
 from ..units import VINTAGES, check_vintage
 from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
-from . import exports, geo
+from ..workers import Busy, TimedOut
+from . import exports, geo, limits
 from .api import format_arg
 from .context import catalogue, store
 from .locale import current_lang
@@ -70,8 +72,15 @@ def api_plans():
     if data is None:
         raise InvalidChoice("body", None, ["a JSON object"],
                             "send Content-Type: application/json with a JSON object")
-    plan = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides())
-    return jsonify(plan.to_dict(current_lang()))
+    return jsonify(_plan(data).to_dict(current_lang()))
+
+
+def _plan(data):
+    """make_plan for this request: the solver in a worker process behind the gate of heavy jobs
+    (429 when too many run), with the caller's time cap."""
+    options = limits.plan_options()
+    with limits.heavy(retry_after=math.ceil(options["time_cap"] or DEFAULT_TIME_LIMIT)):
+        return make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides(), **options)
 
 
 # ---- the page -----------------------------------------------------------------------------------
@@ -132,9 +141,9 @@ def plan():
     if asked:
         try:
             data = request_from_args(args, [u.code for u in units])
-            result = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides()).to_dict(current_lang())
+            result = _plan(data).to_dict(current_lang())
         except MaisonError as exc:
-            if fmt != "html":
+            if fmt != "html" or isinstance(exc, (Busy, TimedOut)):
                 raise
             error = exc.to_dict()
     elif fmt != "html":
@@ -275,8 +284,7 @@ def save_scenario():
     args = MultiDict(parse_qsl(query, keep_blank_values=True))
     vintage = check_vintage(args.get("vintage") or "pre2025")
     data = request_from_args(args, [u.code for u in _units(vintage)])
-    plan_ = make_plan(store(), catalogue(), data, load_interventions(), db().cost_overrides())
-    result = plan_.to_dict(current_lang())
+    result = _plan(data).to_dict(current_lang())
     name = db().save(request.form.get("name"), {"query": query, "request": result["request"]}, result,
                      _user_name())
     return redirect(url_for("plans.scenario", name=name))

@@ -6,7 +6,7 @@ from .. import maps
 from ..classify import check_scheme, classify
 from ..errors import InvalidChoice
 from ..units import DEFAULT_VINTAGE, check_vintage
-from ..values import FigureIndex, indicator_values
+from ..values import figure_index, indicator_values
 from . import geo
 from .context import catalogue, store
 from .locale import current_lang
@@ -39,7 +39,7 @@ def panels_asked(index):
 def split():
     vintage = check_vintage(request.args.get("vintage", DEFAULT_VINTAGE))
     scheme, k = check_scheme(request.args.get("scheme", "quantiles"), request.args.get("k", 5))
-    index = FigureIndex(store(), catalogue(), vintage)
+    index = figure_index(store(), catalogue(), vintage)
     tables = [indicator_values(store(), catalogue(), key, period, vintage, index=index)
               for key, period in panels_asked(index)]
     shared = len({t.indicator.key for t in tables}) == 1

@@ -8,7 +8,7 @@ from ..classify import check_scheme
 from ..errors import InvalidChoice
 from ..maps import build_view
 from ..units import DEFAULT_VINTAGE, check_vintage
-from ..values import FigureIndex, indicator_values
+from ..values import figure_index, indicator_values
 from .context import catalogue, store
 from .locale import current_lang
 
@@ -43,7 +43,7 @@ def map_request():
 
 def choropleth(req):
     """The ValueTable and ChoroplethView of a map request."""
-    index = FigureIndex(store(), catalogue(), req.vintage)
+    index = figure_index(store(), catalogue(), req.vintage)
     table = indicator_values(store(), catalogue(), req.indicator, req.period, req.vintage, index=index)
     req.period = table.period
     return build_view(table, req.scheme, req.k, current_lang(), gettext)
