@@ -138,6 +138,10 @@ class BaseMoved(UserDataError):
     status = 409
 
 
+class QuotaFull(UserDataError):
+    status = 413
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -417,9 +421,24 @@ class UserData:
 
     # ---- uploads -----------------------------------------------------------------------------
 
-    def save_upload(self, user_name, file_name, content):
-        """Keep every uploaded file as it came, whether it is committed or not."""
+    def save_upload(self, user_name, file_name, content, retention_days=None, quota_bytes=None):
+        """Keep an uploaded file as it came, whether it is committed or not. Uploads that never made
+        a version are dropped after retention_days (the files of versions are kept for good); past
+        quota_bytes of such uploads for this user, QuotaFull and nothing is written."""
         with self._write() as conn:
+            if retention_days is not None:
+                conn.execute("DELETE FROM uploads WHERE julianday(at) < julianday('now') - ? AND id NOT IN "
+                             "(SELECT upload_id FROM versions WHERE upload_id IS NOT NULL)", (retention_days,))
+            if quota_bytes is not None:
+                used = conn.execute("SELECT coalesce(sum(size), 0) FROM uploads WHERE user_name = ? AND id NOT IN "
+                                    "(SELECT upload_id FROM versions WHERE upload_id IS NOT NULL)",
+                                    (user_name,)).fetchone()[0]
+                if used + len(content) > quota_bytes:
+                    raise QuotaFull("Your uploads that were not imported take %(used)s MB of your upload quota of %(quota)s MB: "
+                                    "this file would go past it. They are deleted %(days)s days after upload; "
+                                    "until then, ask an admin to raise UPLOAD_QUOTA_MB.",
+                                    used=f"{used / 2 ** 20:.1f}", quota=f"{quota_bytes / 2 ** 20:g}",
+                                    days=retention_days if retention_days is not None else "–")
             cur = conn.execute("INSERT INTO uploads (at, user_name, file_name, sha256, size, content) "
                                "VALUES (?, ?, ?, ?, ?, ?)",
                                (now(), user_name, clean_file_name(file_name), hashlib.sha256(content).hexdigest(),

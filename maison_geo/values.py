@@ -84,6 +84,11 @@ class FigureIndex:
             direct = {**merged, **district}
         self._by = {(f.level, f.code, f.indicator, f.period): f for f in direct.values()}
         self.tables = {}  # (indicator, period) → ValueTable, filled by indicator_values
+        self._periods, self._codes = {}, {}  # indicator → periods; (indicator, period) → unit codes
+        for level, code, key, period in self._by:
+            self._periods.setdefault(key, set()).add(period)
+            if level == UNIT:
+                self._codes.setdefault((key, period), set()).add(code)
 
     def get(self, level, code, key, period):
         return self._by.get((level, code, key, period))
@@ -91,11 +96,11 @@ class FigureIndex:
     def periods(self, indicator):
         """Periods in which the indicator itself (or, for a percent, its numerator) has a figure."""
         keys = {indicator.key, indicator.numerator} - {None}
-        return sorted({p for (_, _, k, p) in self._by if k in keys})
+        return sorted(set().union(*(self._periods.get(k, ()) for k in keys)))
 
     def coverage(self, indicator, period):
         keys = {indicator.key, indicator.numerator} - {None}
-        return len({c for (level, c, k, p) in self._by if level == UNIT and k in keys and p == period})
+        return len(set().union(*(self._codes.get((k, period), ()) for k in keys)))
 
 
 _indexes = weakref.WeakKeyDictionary()  # store → {vintage: (data version, catalogue, FigureIndex)}

@@ -348,3 +348,35 @@ def test_value_tables_are_built_once_per_data_version(app, monkeypatch):
     rows = client.get("/api/values?indicator=households&period=2024").get_json()["rows"]
     assert {r["code"]: r["value"] for r in rows}["04105"] == 5300  # the new version is seen at once
     assert built.count("pre2025") >= 2
+
+
+# ---- finding 7: uploads are not kept forever; a quota per user -------------------------------------
+
+def test_uploads_that_never_became_a_version_are_dropped_after_the_retention_period(app):
+    import sqlite3
+
+    from fixtures.entry import api_upload
+    client, token = app.test_client(), app.tokens["lan"]
+    old_dry = _dry_run(app)
+    committed = api_upload(client, HOUSEHOLDS, token=token, **FIELDS).get_json()["upload_id"]
+    with sqlite3.connect(userdata(app).path) as conn:
+        conn.execute("UPDATE uploads SET at = '2020-01-01T00:00:00+07:00'")
+    _dry_run(app)  # any upload applies the rule
+    with sqlite3.connect(userdata(app).path) as conn:
+        kept = {r[0] for r in conn.execute("SELECT id FROM uploads")}
+    assert old_dry not in kept and committed in kept and len(kept) == 2
+    assert client.get(f"/versions/1/file", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_a_user_past_the_upload_quota_gets_a_clear_message(store, tmp_path):
+    from fixtures.entry import api_upload
+    app = make_app(store, tmp_path, UPLOAD_QUOTA_MB=len(HOUSEHOLDS) * 2.5 / 1024 / 1024)
+    tokens = add_accounts(app)
+    client = app.test_client()
+    for _ in range(2):
+        assert api_upload(client, HOUSEHOLDS, token=tokens["lan"], dry_run=True, **FIELDS).status_code == 200
+    refused = api_upload(client, HOUSEHOLDS, token=tokens["lan"], dry_run=True, **FIELDS)
+    assert refused.status_code == 413 and "90" in refused.get_json()["error"]
+    assert "quota" in refused.get_json()["error"]
+    other = api_upload(client, HOUSEHOLDS, token=tokens["admin"], dry_run=True, **FIELDS)
+    assert other.status_code == 200  # per user

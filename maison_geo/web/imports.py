@@ -12,7 +12,7 @@ from flask_babel import gettext
 from .. import ingest
 from ..errors import InvalidChoice
 from ..text import nfc
-from ..userdata import BaseMoved
+from ..userdata import BaseMoved, QuotaFull
 from ..units import DEFAULT_VINTAGE, UNIT_TYPES, VINTAGES, check_vintage
 from . import limits
 from .auth import require
@@ -29,6 +29,16 @@ SHOWN = 1000  # rows of a long table shown on a page; the JSON and CSV twins hav
 
 def userdata():
     return current_app.extensions["maison"]["store"].userdata
+
+
+@bp.record_once
+def _settings(state):
+    state.app.config.setdefault("UPLOAD_RETENTION_DAYS", 90)  # uploads that never became a version
+    state.app.config.setdefault("UPLOAD_QUOTA_MB", 50)        # of such uploads, per user
+
+    @state.app.errorhandler(QuotaFull)
+    def quota_full(exc):
+        return respond(413, exc.render(gettext))
 
 
 def declaration(values):
@@ -91,9 +101,16 @@ def upload():
                                indicators=ingest.template_indicators(catalogue()),
                                error=gettext("Choose a CSV or XLSX file to upload.")), 400
     data = file.read()
-    upload_id = userdata().save_upload(g.user.name, file.filename, data)
+    upload_id = _keep(file.filename, data)
     report = _check(data, file.filename, declared)
     return _report_page(report, upload_id, declared)
+
+
+def _keep(file_name, data):
+    """The upload kept as it came (userdata.save_upload), with the retention rule and quota applied."""
+    config = current_app.config
+    return userdata().save_upload(g.user.name, file_name, data, retention_days=config["UPLOAD_RETENTION_DAYS"],
+                                  quota_bytes=int(config["UPLOAD_QUOTA_MB"] * 2 ** 20))
 
 
 def _check(data, file_name, declared):
@@ -169,7 +186,7 @@ def api_imports():
     values = {**request.args.to_dict(), **request.form.to_dict()}
     dry_run = values.get("dry_run", "").lower() in ("1", "true", "yes")
     data = file.read()
-    upload_id = userdata().save_upload(g.user.name, file.filename or "", data)
+    upload_id = _keep(file.filename or "", data)
     report = _check(data, file.filename or "", declaration(values))
     body = {"dry_run": dry_run, "upload_id": upload_id, "report": report.to_dict(translate=gettext)}
     if not report.ok:
