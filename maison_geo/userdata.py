@@ -16,8 +16,8 @@ import secrets
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -31,6 +31,8 @@ IMPORT_STATUSES = ("official", "reported")
 MIN_PASSWORD = 8
 SCHEMA_VERSION = 2
 TOKEN_PREFIX = "msg_"
+TOKEN_DAYS = 365       # a new token's life unless told otherwise
+MAX_TOKEN_DAYS = 3650
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -116,7 +118,7 @@ CREATE TABLE IF NOT EXISTS members (
 # Changes to a file made by an earlier version, by the user_version they bring the file to.
 MIGRATIONS = {
     2: ["ALTER TABLE users ADD COLUMN session_gen INTEGER NOT NULL DEFAULT 0",  # +1 ends every session
-        "ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write'",
+        "ALTER TABLE tokens ADD COLUMN scope TEXT",  # a role at most; NULL (older tokens): the account's
         "ALTER TABLE tokens ADD COLUMN expires_at TEXT"],
 }
 
@@ -344,22 +346,33 @@ class UserData:
 
     # ---- API tokens --------------------------------------------------------------------------
 
-    def add_token(self, name, actor="cli", label=""):
-        """A new API token for the user; only its hash is stored, so this is the one time it is seen."""
+    def add_token(self, name, actor="cli", label="", scope=None, days=TOKEN_DAYS):
+        """A new API token for the user; only its hash is stored, so this is the one time it is seen.
+        scope: the most it may do (a role, at most the account's; default the account's role);
+        it stops working after `days`."""
+        if not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS:
+            raise UserDataError("A token lives 1 to %(max)s days.", max=MAX_TOKEN_DAYS)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self._write() as conn:
             row = self._existing(conn, name)
             if not row["active"]:
                 raise UserDataError("User %(name)s is disabled.", name=name)
-            cur = conn.execute("INSERT INTO tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
-                               (row["id"], token_hash(token), label, now()))
-            self._audit(conn, actor, "token.add", row["name"], {"token_id": cur.lastrowid, "label": label})
+            scope = check_role(scope or row["role"])
+            if ROLES.index(scope) > ROLES.index(row["role"]):
+                raise UserDataError("A token of %(name)s can do at most what the account can (%(role)s).",
+                                    name=row["name"], role=row["role"])
+            expires = (datetime.now().astimezone() + timedelta(days=days)).isoformat(timespec="seconds")
+            cur = conn.execute("INSERT INTO tokens (user_id, token_hash, label, created_at, scope, expires_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?)", (row["id"], token_hash(token), label, now(), scope, expires))
+            self._audit(conn, actor, "token.add", row["name"], {"token_id": cur.lastrowid, "label": label,
+                                                                "scope": scope, "expires_at": expires})
         return token
 
     def tokens(self):
         with self._read() as conn:
             return [dict(r) for r in conn.execute(
-                "SELECT t.id, u.name AS user_name, t.label, t.created_at, t.revoked_at FROM tokens t "
+                "SELECT t.id, u.name AS user_name, t.label, t.created_at, t.revoked_at, "
+                "coalesce(t.scope, u.role) AS scope, t.expires_at FROM tokens t "
                 "JOIN users u ON u.id = t.user_id ORDER BY t.id")]
 
     def revoke_token(self, token_id, actor):
@@ -372,13 +385,28 @@ class UserData:
             self._audit(conn, actor, "token.revoke", row["name"], {"token_id": token_id})
 
     def user_for_token(self, token):
+        """The token's user with the token's scope as role, or None: unknown, revoked, expired, or
+        its user disabled (token_expired tells the one case a client can act on)."""
         if not token or not self.exists():
             return None
         with self._read() as conn:
-            row = conn.execute("SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id "
-                               "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1",
+            row = conn.execute("SELECT u.*, t.scope FROM tokens t JOIN users u ON u.id = t.user_id "
+                               "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1 AND "
+                               "(t.expires_at IS NULL OR julianday(t.expires_at) > julianday('now'))",
                                (token_hash(token),)).fetchone()
-        return _user(row) if row else None
+        if row is None:
+            return None
+        user = _user(row)
+        if row["scope"] and ROLES.index(row["scope"]) < ROLES.index(user.role):
+            user = replace(user, role=row["scope"])
+        return user
+
+    def token_expired(self, token):
+        if not token or not self.exists():
+            return False
+        with self._read() as conn:
+            return conn.execute("SELECT 1 FROM tokens WHERE token_hash = ? AND revoked_at IS NULL AND "
+                                "julianday(expires_at) <= julianday('now')", (token_hash(token),)).fetchone() is not None
 
     # ---- login rate limit --------------------------------------------------------------------
 

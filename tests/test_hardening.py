@@ -268,7 +268,7 @@ def test_eight_long_anonymous_solves_leave_the_rest_of_the_app_answering(store):
         for _ in range(3):
             started = time.monotonic()
             with urllib.request.urlopen(server.url + "/api/units", timeout=60) as response:
-                assert response.status == 200
+                assert response.status == 200 and response.headers.get("Server") is None
             timings.append(time.monotonic() - started)
         for t in threads:
             t.join(120)
@@ -380,3 +380,71 @@ def test_a_user_past_the_upload_quota_gets_a_clear_message(store, tmp_path):
     assert "quota" in refused.get_json()["error"]
     other = api_upload(client, HOUSEHOLDS, token=tokens["admin"], dry_run=True, **FIELDS)
     assert other.status_code == 200  # per user
+
+
+# ---- finding 9: headers, scenario owners, token scope and expiry -----------------------------------
+
+@pytest.mark.parametrize("path", ["/audit", "/versions", "/imports", "/versions?format=json", "/audit?format=json"])
+def test_pages_that_need_a_login_are_never_stored_by_a_cache(app, path):
+    response = app.test_client().get(path, headers=admin_headers(app))
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+
+
+def test_every_page_has_a_permissions_policy_and_the_app_names_no_server(app, client):
+    for path in ["/map", "/api/units", "/nope"]:
+        headers = client.get(path).headers
+        assert "geolocation=()" in headers["Permissions-Policy"] and "camera=()" in headers["Permissions-Policy"]
+        assert "Server" not in headers
+    from server import serve_options
+    assert serve_options()["ident"] == ""  # waitress then sends no Server header
+
+
+def test_a_scenario_is_replaced_or_deleted_by_its_owner_or_an_admin_only(app):
+    headers = {name: {"Authorization": f"Bearer {app.tokens[name]}"} for name in ("lan", "admin")}
+    app.extensions["maison"]["store"].userdata.add_user("hoa", "editor", "another-password")
+    hoa = {"Authorization": f"Bearer {userdata(app).add_token('hoa')}"}
+    client = app.test_client()
+    query = "budget=5000000000"
+    assert client.post("/plan/scenarios", data={"name": "A", "query": query}, headers=headers["lan"]).status_code == 302
+    taken = client.post("/plan/scenarios", data={"name": "A", "query": query}, headers=hoa)
+    assert taken.status_code == 403 and "lan" in taken.get_data(as_text=True)
+    assert client.post("/plan/scenarios/A/delete", headers=hoa).status_code == 403
+    assert client.get("/plan/scenarios/A?format=json").get_json()["by"] == "lan"
+    assert client.post("/plan/scenarios", data={"name": "A", "query": query}, headers=headers["lan"]).status_code == 302
+    assert client.post("/plan/scenarios/A/delete", headers=headers["admin"]).status_code == 302
+    assert client.get("/plan/scenarios/A").status_code == 404
+
+
+def test_a_token_has_a_scope_and_an_expiry(app):
+    import sqlite3
+    data = userdata(app)
+    read_only = data.add_token("admin", scope="viewer", days=30)
+    writer = data.add_token("admin", scope="editor")
+    client = app.test_client()
+    bearer = lambda token: {"Authorization": f"Bearer {token}"}  # noqa: E731
+    assert client.get("/api/units", headers=bearer(read_only)).status_code == 200
+    assert client.get("/versions", headers=bearer(read_only)).status_code == 403  # viewer scope
+    assert client.get("/versions", headers=bearer(writer)).status_code == 200
+    assert client.get("/audit", headers=bearer(writer)).status_code == 403    # not admin scope
+    assert client.get("/audit", headers=admin_headers(app)).status_code == 200
+    listed = {t["id"]: t for t in data.tokens()}
+    assert {t["scope"] for t in listed.values()} >= {"viewer", "editor", "admin"}
+    assert all(t["expires_at"] for t in listed.values())
+    with sqlite3.connect(data.path) as conn:
+        conn.execute("UPDATE tokens SET expires_at = '2020-01-01T00:00:00+00:00'")
+    expired = client.get("/versions?format=json&lang=en", headers=bearer(writer))
+    assert expired.status_code == 401 and "expired" in expired.get_json()["error"]
+    with pytest.raises(Exception):
+        data.add_token("lan", scope="admin")  # never more than the account's role
+
+
+def test_the_admin_page_makes_a_scoped_token_with_an_expiry(app):
+    client = app.test_client()
+    login(client, "admin")
+    page = client.post("/admin/users/lan", data={"action": "token", "label": "read only", "scope": "viewer",
+                                                 "days": "7", "csrf_token": csrf_token(client, "/audit")})
+    assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
+    made = [t for t in userdata(app).tokens() if t["label"] == "read only"]
+    assert made and made[0]["scope"] == "viewer" and made[0]["expires_at"]
+    listed = client.get("/audit?lang=en").get_data(as_text=True)
+    assert "Expires" in listed and made[0]["expires_at"] in listed

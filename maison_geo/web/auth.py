@@ -11,7 +11,7 @@ from flask import (Blueprint, current_app, flash, g, redirect, render_template, 
                    url_for)
 from flask_babel import gettext
 
-from ..userdata import UserDataError
+from ..userdata import TOKEN_DAYS, UserDataError
 from .security import check_csrf, respond, safe_path, wants_json
 
 bp = Blueprint("auth", __name__)
@@ -33,6 +33,8 @@ def init(app):
             user = userdata().user_for_token(header[7:].strip())
             if user:
                 g.user, g.auth = user, "token"
+            elif userdata().token_expired(header[7:].strip()):
+                g.auth_error = gettext("The API token has expired: ask an admin for a new one.")
             else:
                 g.auth_error = gettext("The API token is not valid (unknown, revoked, or its user is disabled).")
         elif session.get("uid"):
@@ -66,6 +68,7 @@ def require(role):
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
+            g.login_needed = True  # web.security: Cache-Control: no-store
             if g.get("user") is None:
                 return _unauthenticated()
             if not g.user.can(role):
@@ -140,8 +143,10 @@ def change_user(name):
         _account_change(lambda: userdata().set_password(name, form.get("password", ""), actor),
                         gettext("Password of %(name)s changed.", name=name))
     elif action == "token":
-        token = _account_change(lambda: userdata().add_token(name, actor, label=form.get("label", "")[:100]),
-                                None)
+        days = form.get("days", "")
+        token = _account_change(lambda: userdata().add_token(
+            name, actor, label=form.get("label", "")[:100], scope=form.get("scope") or None,
+            days=int(days) if days.isdigit() and len(days) < 6 else TOKEN_DAYS if not days else -1), None)
         if token:
             from .imports import audit_page
             response = current_app.make_response(audit_page(new_token={"name": name, "token": token}))

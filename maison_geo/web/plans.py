@@ -13,7 +13,7 @@ from ..figures import weakest
 from ..indicators import Indicator
 from ..planning import (CRITERIA, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS,
                         check_cost, load_interventions, make_plan, with_costs)
-from ..scenarios import PlanningDB
+from ..scenarios import PlanningDB, ScenarioOwned
 from ..units import VINTAGES, check_vintage
 from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
 from ..workers import Busy, TimedOut
@@ -21,7 +21,7 @@ from . import exports, geo, limits
 from .api import format_arg
 from .context import catalogue, store
 from .locale import current_lang
-from .security import csrf
+from .security import csrf, respond
 from .views import profile_url_pattern
 
 bp = Blueprint("plans", __name__)
@@ -52,6 +52,18 @@ def db():
 def _user_name():
     user = getattr(g, "user", None)
     return getattr(user, "name", None)
+
+
+def _is_admin():
+    user = g.get("user")
+    return user is not None and user.can("admin")
+
+
+@bp.app_errorhandler(ScenarioOwned)
+def _scenario_owned(exc):
+    return respond(403, gettext("Scenario %(name)s belongs to %(owner)s: only they or an admin may replace or "
+                                "delete it. Save yours under another name.", name=exc.name,
+                                owner=exc.owner or gettext("nobody")))
 
 
 def _interventions():
@@ -286,7 +298,7 @@ def save_scenario():
     data = request_from_args(args, [u.code for u in _units(vintage)])
     result = _plan(data).to_dict(current_lang())
     name = db().save(request.form.get("name"), {"query": query, "request": result["request"]}, result,
-                     _user_name())
+                     _user_name(), admin=_is_admin())
     return redirect(url_for("plans.scenario", name=name))
 
 
@@ -308,7 +320,7 @@ def delete_scenario(name):
     if not can_edit():
         raise Forbidden(gettext("Only editors may delete scenarios."))
     db().get(name)
-    db().delete(name)
+    db().delete(name, _user_name(), admin=_is_admin())
     return redirect(url_for("plans.scenarios"))
 
 

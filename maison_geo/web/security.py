@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import json
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask import Request as FlaskRequest
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext
@@ -22,6 +22,10 @@ from werkzeug.exceptions import BadRequest
 
 csrf = CSRFProtect()
 SECRET_FILE = "secret_key"
+# Nothing of the app needs the browser's devices or sensors: a script injected anyhow gets none of them.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+    "interest-cohort"))
 
 
 def init(app):
@@ -51,6 +55,9 @@ def init(app):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if g.get("login_needed") or (app.config.get("LOGIN_REQUIRED_TO_READ") and g.get("user") is not None):
+            response.headers["Cache-Control"] = "no-store"  # what one account sees stays out of shared caches
         return response
 
     @app.errorhandler(CSRFError)
