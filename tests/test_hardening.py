@@ -448,3 +448,14 @@ def test_the_admin_page_makes_a_scoped_token_with_an_expiry(app):
     assert made and made[0]["scope"] == "viewer" and made[0]["expires_at"]
     listed = client.get("/audit?lang=en").get_data(as_text=True)
     assert "Expires" in listed and made[0]["expires_at"] in listed
+
+
+def test_limits_can_be_set_from_the_environment(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("MAISON_HEAVY_JOBS", "3")
+    monkeypatch.setenv("MAISON_UPLOAD_QUOTA_MB", "2.5")
+    app = make_app(store, tmp_path)
+    assert app.config["HEAVY_JOBS"] == 3 and app.config["UPLOAD_QUOTA_MB"] == 2.5
+    assert app.extensions["maison"]["gate"].total == 3
+    monkeypatch.setenv("MAISON_HEAVY_JOBS", "many")
+    with pytest.raises(SystemExit, match="MAISON_HEAVY_JOBS"):
+        make_app(store, tmp_path)

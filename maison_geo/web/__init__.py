@@ -8,11 +8,26 @@ from ..indicators import Catalogue
 from ..store.layered import open_layered
 
 
+# Limits a deployment may change through MAISON_<NAME> (README, "Deploying safely"), and their type.
+NUMERIC_SETTINGS = {"HEAVY_JOBS": int, "HEAVY_JOBS_PER_CLIENT": int, "ANONYMOUS_SOLVE_SECONDS": float,
+                    "READ_SECONDS": float, "READ_WAIT_SECONDS": float, "UPLOAD_RETENTION_DAYS": int,
+                    "UPLOAD_QUOTA_MB": float, "LOGIN_RATE_LIMIT": int, "LOGIN_RATE_WINDOW": int,
+                    "MAX_CONTENT_LENGTH": int}
+
+
 def _config_from_env():
     env = {"STORE_PATH": "MAISON_STORE", "TILE_URL": "MAISON_TILE_URL",
            "TILE_ATTRIBUTION": "MAISON_TILE_ATTRIBUTION", "TARGETS_PATH": "MAISON_TARGETS",
            "PLANNING_DB": "MAISON_PLANNING_DB"}
-    return {key: os.environ[var] for key, var in env.items() if os.environ.get(var)}
+    config = {key: os.environ[var] for key, var in env.items() if os.environ.get(var)}
+    for key, kind in NUMERIC_SETTINGS.items():
+        text = os.environ.get(f"MAISON_{key}")
+        if text:
+            try:
+                config[key] = kind(text)
+            except ValueError:
+                raise SystemExit(f"MAISON_{key}={text!r} is not a {kind.__name__} number") from None
+    return config
 
 
 def create_app(config=None):
