@@ -459,3 +459,12 @@ def test_limits_can_be_set_from_the_environment(store, tmp_path, monkeypatch):
     monkeypatch.setenv("MAISON_HEAVY_JOBS", "many")
     with pytest.raises(SystemExit, match="MAISON_HEAVY_JOBS"):
         make_app(store, tmp_path)
+
+
+@pytest.mark.parametrize("path", ["/map?indicator=households&format=xlsx", "/map?indicator=households&format=gpkg"])
+def test_workbook_and_geopackage_exports_wait_their_turn_then_get_a_429(app, path):
+    app.config["READ_WAIT_SECONDS"] = 0.1
+    with app.extensions["maison"]["gate"].enter("ip:127.0.0.1", 5):
+        busy = app.test_client().get(path)
+    assert busy.status_code == 429 and busy.headers["Retry-After"] == "5"
+    assert app.test_client().get(path).status_code == 200
