@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 CODE = Path(sys.argv[sys.argv.index("--code") + 1]) if "--code" in sys.argv else HERE.parent
 sys.path.insert(0, str(CODE))
 
-from maison_geo import create_app, paths, values  # noqa: E402
+from maison_geo import create_app, paths  # noqa: E402
 from maison_geo.build import build  # noqa: E402
 from maison_geo.figures import Figure  # noqa: E402
 from maison_geo.store import open_store  # noqa: E402

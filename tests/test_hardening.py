@@ -4,7 +4,7 @@ import json
 import threading
 
 import pytest
-from fixtures.entry import add_accounts, csrf_token, login, make_app, userdata
+from fixtures.entry import add_accounts, api_upload, csrf_token, login, make_app, userdata
 
 HUGE = "9" * 400
 
@@ -179,7 +179,6 @@ FIELDS = {"period": "2024", "status": "official", "source": "Báo cáo UBND xã"
 
 
 def _dry_run(app, data=HOUSEHOLDS):
-    from fixtures.entry import api_upload
     response = api_upload(app.test_client(), data, token=app.tokens["lan"], dry_run=True, **FIELDS)
     assert response.status_code == 200, response.get_json()
     return response.get_json()["upload_id"]
@@ -226,7 +225,6 @@ def _figures(app, upload_id):
 
 
 def test_a_moved_base_on_the_api_is_a_409(app):
-    from fixtures.entry import api_upload
     client = app.test_client()
     assert api_upload(client, HOUSEHOLDS, token=app.tokens["lan"], **FIELDS).status_code == 201
     stale = api_upload(client, HOUSEHOLDS, token=app.tokens["lan"], base=0, **FIELDS)
@@ -329,8 +327,6 @@ def test_a_client_past_its_share_of_heavy_jobs_gets_a_429_with_retry_after(app, 
 # ---- finding 8: value tables once per data version -----------------------------------------------
 
 def test_value_tables_are_built_once_per_data_version(app, monkeypatch):
-    from fixtures.entry import api_upload
-
     from maison_geo import values
     built = []
     original = values.FigureIndex.__init__
@@ -355,7 +351,6 @@ def test_value_tables_are_built_once_per_data_version(app, monkeypatch):
 def test_uploads_that_never_became_a_version_are_dropped_after_the_retention_period(app):
     import sqlite3
 
-    from fixtures.entry import api_upload
     client, token = app.test_client(), app.tokens["lan"]
     old_dry = _dry_run(app)
     committed = api_upload(client, HOUSEHOLDS, token=token, **FIELDS).get_json()["upload_id"]
@@ -365,11 +360,10 @@ def test_uploads_that_never_became_a_version_are_dropped_after_the_retention_per
     with sqlite3.connect(userdata(app).path) as conn:
         kept = {r[0] for r in conn.execute("SELECT id FROM uploads")}
     assert old_dry not in kept and committed in kept and len(kept) == 2
-    assert client.get(f"/versions/1/file", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert client.get("/versions/1/file", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
 def test_a_user_past_the_upload_quota_gets_a_clear_message(store, tmp_path):
-    from fixtures.entry import api_upload
     app = make_app(store, tmp_path, UPLOAD_QUOTA_MB=len(HOUSEHOLDS) * 2.5 / 1024 / 1024)
     tokens = add_accounts(app)
     client = app.test_client()

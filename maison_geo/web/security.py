@@ -24,8 +24,7 @@ csrf = CSRFProtect()
 SECRET_FILE = "secret_key"
 # Nothing of the app needs the browser's devices or sensors: a script injected anyhow gets none of them.
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
-    "interest-cohort"))
+    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb"))
 
 
 def init(app):
