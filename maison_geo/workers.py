@@ -36,6 +36,14 @@ class TimedOut(MaisonError):
         super().__init__(f"the computation took more than {seconds:g} s and was stopped")
 
 
+class WorkerFailed(MaisonError):
+    """The worker process ended without an answer (killed by the system, out of memory...)."""
+    status = 503
+
+    def __init__(self, exitcode):
+        super().__init__(f"the computation stopped without an answer (worker exit code {exitcode}); try again")
+
+
 class Gate:
     """At most `total` jobs at once, and at most `per_client` for one client key."""
 
@@ -93,14 +101,18 @@ def _child(conn, func, args, kwargs):
     try:
         conn.send((True, func(*args, **kwargs)))
     except BaseException as exc:  # the parent raises it again
-        conn.send((False, exc))
+        try:
+            conn.send((False, exc))
+        except Exception:  # an exception that does not pickle: its text still tells
+            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
     finally:
         conn.close()
 
 
 def run(func, *args, timeout, **kwargs):
     """func(*args, **kwargs) in a new process; its result, or its exception raised here. TimedOut
-    (and the process killed) when it takes more than timeout seconds."""
+    (and the process killed) when it takes more than timeout seconds; WorkerFailed when the process
+    ends without an answer."""
     mp = _mp()
     receive, send = mp.Pipe(duplex=False)
     process = mp.Process(target=_child, args=(send, func, args, kwargs), daemon=True)
@@ -112,9 +124,12 @@ def run(func, *args, timeout, **kwargs):
             if time.monotonic() >= deadline:
                 raise TimedOut(timeout)
             if not process.is_alive() and not receive.poll():
-                raise TimedOut(timeout) if time.monotonic() >= deadline else \
-                    RuntimeError(f"the worker process ended without an answer (exit code {process.exitcode})")
-        ok, value = receive.recv()
+                raise WorkerFailed(process.exitcode)  # is_alive() reaped it: the code is known
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            process.join(5)
+            raise WorkerFailed(process.exitcode) from None
     finally:
         receive.close()
         _stop(process)

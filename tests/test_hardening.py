@@ -462,3 +462,15 @@ def test_workbook_and_geopackage_exports_wait_their_turn_then_get_a_429(app, pat
         busy = app.test_client().get(path)
     assert busy.status_code == 429 and busy.headers["Retry-After"] == "5"
     assert app.test_client().get(path).status_code == 200
+
+
+def test_a_worker_that_dies_without_an_answer_is_a_503_not_a_500(app, monkeypatch):
+    import os
+
+    from maison_geo import workers
+    with pytest.raises(workers.WorkerFailed):
+        workers.run(os._exit, 3, timeout=20)
+    monkeypatch.setattr("maison_geo.web.limits._pooled_solve",
+                        lambda *args: workers.run(os._exit, 3, timeout=20))
+    response = app.test_client().post("/api/plans", json={"budget": 5e9})
+    assert response.status_code == 503 and "exit code 3" in response.get_json()["error"]
