@@ -50,6 +50,9 @@ def _account_commands(commands):
     make = token_commands.add_parser("add", help="print a new API token for a user (Authorization: Bearer ...)")
     make.add_argument("name")
     make.add_argument("--label", default="", help="what the token is for")
+    make.add_argument("--scope", choices=("viewer", "editor", "admin"),
+                      help="the most the token may do (default: the account's role)")
+    make.add_argument("--days", type=int, default=365, help="days until it stops working (default 365)")
     make.add_argument("--userdata", default=None, **where)
 
 
@@ -65,7 +68,7 @@ def _accounts(args):
             for user in data.users():
                 print(f"{user.name}\t{user.role}\t{'active' if user.active else 'disabled'}")
         elif args.command == "token" and args.action == "add":
-            print(data.add_token(args.name, actor="cli", label=args.label))
+            print(data.add_token(args.name, actor="cli", label=args.label, scope=args.scope, days=args.days))
     except (UserDataError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 
 from .errors import InvalidChoice
-from .values import FigureIndex, indicator_values
+from .values import figure_index, indicator_values
 
 MIN_UNITS, MAX_UNITS = 2, 6
 
@@ -34,7 +34,7 @@ class ComparisonRow:
 
 
 def compare(store, catalogue, vintage, codes):
-    index = FigureIndex(store, catalogue, vintage)
+    index = figure_index(store, catalogue, vintage)
     rows = []
     for ind in catalogue.mappable():
         if not index.periods(ind):

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import InvalidChoice, NotFound
+from .errors import InvalidChoice, MaisonError, NotFound
 
 MAX_NAME = 120
 SCHEMA = """
@@ -39,6 +39,15 @@ def check_name(name):
     if len(text) > MAX_NAME:
         raise InvalidChoice("name", text[:40] + "…", [], f"at most {MAX_NAME} characters")
     return text
+
+
+class ScenarioOwned(MaisonError):
+    """A saved scenario of another owner: only they or an admin may replace or delete it."""
+    status = 403
+
+    def __init__(self, name, owner):
+        self.name, self.owner = name, owner
+        super().__init__(f"scenario {name!r} belongs to {owner or 'nobody'}")
 
 
 class PlanningDB:
@@ -95,9 +104,11 @@ class PlanningDB:
             con.execute("DELETE FROM weight_overrides WHERE key = ?", (key,))
 
     # scenarios
-    def save(self, name, request, result, by=None):
+    def save(self, name, request, result, by=None, admin=False):
+        """Save under name; replacing a scenario of another owner needs admin (ScenarioOwned)."""
         name = check_name(name)
         with self._connect() as con:
+            self._check_owner(con, name, by, admin)
             con.execute("INSERT INTO scenarios (name, request, result, by, at) VALUES (?, ?, ?, ?, ?) "
                         "ON CONFLICT(name) DO UPDATE SET request=excluded.request, result=excluded.result, "
                         "by=excluded.by, at=excluded.at",
@@ -122,6 +133,14 @@ class PlanningDB:
                         "by": row[3], "at": row[4]}
         raise NotFound(f"no saved scenario is called {name!r}")
 
-    def delete(self, name):
+    def delete(self, name, by=None, admin=False):
         with self._connect() as con:
+            self._check_owner(con, name, by, admin)
             con.execute("DELETE FROM scenarios WHERE name = ?", (name,))
+
+    @staticmethod
+    def _check_owner(con, name, by, admin):
+        con.execute("BEGIN IMMEDIATE")  # the check and the change in one transaction
+        row = con.execute("SELECT by FROM scenarios WHERE name = ?", (name,)).fetchone()
+        if row and row[0] != by and not admin:
+            raise ScenarioOwned(name, row[0])

@@ -16,8 +16,8 @@ import secrets
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -31,6 +31,8 @@ IMPORT_STATUSES = ("official", "reported")
 MIN_PASSWORD = 8
 SCHEMA_VERSION = 2
 TOKEN_PREFIX = "msg_"
+TOKEN_DAYS = 365       # a new token's life unless told otherwise
+MAX_TOKEN_DAYS = 3650
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -123,6 +125,12 @@ CREATE TABLE IF NOT EXISTS targets (
 );
 CREATE INDEX IF NOT EXISTS targets_by_indicator ON targets (indicator, id);
 """
+# Changes to a file made by an earlier version, by the user_version they bring the file to.
+MIGRATIONS = {
+    2: ["ALTER TABLE users ADD COLUMN session_gen INTEGER NOT NULL DEFAULT 0",  # +1 ends every session
+        "ALTER TABLE tokens ADD COLUMN scope TEXT",  # a role at most; NULL (older tokens): the account's
+        "ALTER TABLE tokens ADD COLUMN expires_at TEXT"],
+}
 
 
 class UserDataError(MaisonError):
@@ -137,6 +145,15 @@ class UserDataError(MaisonError):
         return text % self.params if self.params else text
 
 
+class BaseMoved(UserDataError):
+    """An import checked against one version while another became active: look at it again."""
+    status = 409
+
+
+class QuotaFull(UserDataError):
+    status = 413
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -144,7 +161,7 @@ class User:
     role: str
     active: bool = True
     created_at: str = ""
-    stamp: str = field(default="", repr=False, compare=False)  # changes with the password
+    stamp: str = field(default="", repr=False, compare=False)  # changes with the password and each logout
 
     def can(self, role):
         """True when this user has the given role or a stronger one."""
@@ -214,10 +231,13 @@ class UserData:
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                found = conn.execute("PRAGMA user_version").fetchone()[0]  # another connection may have done it
+                statements = [s for s in SCHEMA.split(";") if s.strip()] if found < 1 else []
+                for version in range(max(found, 1) + 1, SCHEMA_VERSION + 1):
+                    statements += MIGRATIONS[version]
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {max(found, SCHEMA_VERSION)}")
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -296,6 +316,7 @@ class UserData:
                 self._keep_an_admin(conn, row["id"])
             conn.execute("UPDATE users SET active = ? WHERE id = ?", (1 if active else 0, row["id"]))
             if not active:
+                _end_sessions(conn, row["id"])
                 conn.execute("UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
                              (now(), row["id"]))
             self._audit(conn, actor, "user.enable" if active else "user.disable", row["name"])
@@ -305,7 +326,13 @@ class UserData:
         with self._write() as conn:
             row = self._existing(conn, name)
             conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (hashed, row["id"]))
+            _end_sessions(conn, row["id"])
             self._audit(conn, actor, "user.password", row["name"])
+
+    def end_sessions(self, user_id):
+        """Every session cookie of this account stops opening anything (logout: on every device)."""
+        with self._write() as conn:
+            _end_sessions(conn, user_id)
 
     def _keep_an_admin(self, conn, user_id):
         others = conn.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id != ?",
@@ -329,22 +356,33 @@ class UserData:
 
     # ---- API tokens --------------------------------------------------------------------------
 
-    def add_token(self, name, actor="cli", label=""):
-        """A new API token for the user; only its hash is stored, so this is the one time it is seen."""
+    def add_token(self, name, actor="cli", label="", scope=None, days=TOKEN_DAYS):
+        """A new API token for the user; only its hash is stored, so this is the one time it is seen.
+        scope: the most it may do (a role, at most the account's; default the account's role);
+        it stops working after `days`."""
+        if not isinstance(days, int) or not 1 <= days <= MAX_TOKEN_DAYS:
+            raise UserDataError("A token lives 1 to %(max)s days.", max=MAX_TOKEN_DAYS)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self._write() as conn:
             row = self._existing(conn, name)
             if not row["active"]:
                 raise UserDataError("User %(name)s is disabled.", name=name)
-            cur = conn.execute("INSERT INTO tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
-                               (row["id"], token_hash(token), label, now()))
-            self._audit(conn, actor, "token.add", row["name"], {"token_id": cur.lastrowid, "label": label})
+            scope = check_role(scope or row["role"])
+            if ROLES.index(scope) > ROLES.index(row["role"]):
+                raise UserDataError("A token of %(name)s can do at most what the account can (%(role)s).",
+                                    name=row["name"], role=row["role"])
+            expires = (datetime.now().astimezone() + timedelta(days=days)).isoformat(timespec="seconds")
+            cur = conn.execute("INSERT INTO tokens (user_id, token_hash, label, created_at, scope, expires_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?)", (row["id"], token_hash(token), label, now(), scope, expires))
+            self._audit(conn, actor, "token.add", row["name"], {"token_id": cur.lastrowid, "label": label,
+                                                                "scope": scope, "expires_at": expires})
         return token
 
     def tokens(self):
         with self._read() as conn:
             return [dict(r) for r in conn.execute(
-                "SELECT t.id, u.name AS user_name, t.label, t.created_at, t.revoked_at FROM tokens t "
+                "SELECT t.id, u.name AS user_name, t.label, t.created_at, t.revoked_at, "
+                "coalesce(t.scope, u.role) AS scope, t.expires_at FROM tokens t "
                 "JOIN users u ON u.id = t.user_id ORDER BY t.id")]
 
     def revoke_token(self, token_id, actor):
@@ -357,33 +395,47 @@ class UserData:
             self._audit(conn, actor, "token.revoke", row["name"], {"token_id": token_id})
 
     def user_for_token(self, token):
+        """The token's user with the token's scope as role, or None: unknown, revoked, expired, or
+        its user disabled (token_expired tells the one case a client can act on)."""
         if not token or not self.exists():
             return None
         with self._read() as conn:
-            row = conn.execute("SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id "
-                               "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1",
+            row = conn.execute("SELECT u.*, t.scope FROM tokens t JOIN users u ON u.id = t.user_id "
+                               "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1 AND "
+                               "(t.expires_at IS NULL OR julianday(t.expires_at) > julianday('now'))",
                                (token_hash(token),)).fetchone()
-        return _user(row) if row else None
+        if row is None:
+            return None
+        user = _user(row)
+        if row["scope"] and ROLES.index(row["scope"]) < ROLES.index(user.role):
+            user = replace(user, role=row["scope"])
+        return user
+
+    def token_expired(self, token):
+        if not token or not self.exists():
+            return False
+        with self._read() as conn:
+            return conn.execute("SELECT 1 FROM tokens WHERE token_hash = ? AND revoked_at IS NULL AND "
+                                "julianday(expires_at) <= julianday('now')", (token_hash(token),)).fetchone() is not None
 
     # ---- login rate limit --------------------------------------------------------------------
 
-    def record_login_failure(self, ip, name):
+    def claim_login_attempt(self, ip, name, window, limit, ip_limit):
+        """True when this attempt may check a password; it is then counted as a failure already, in
+        the same transaction as the count (attempts sent at once cannot all pass the check), and a
+        successful login clears it. False: past `limit` failures for this name and address, or
+        `ip_limit` for the address, in the last `window` seconds."""
+        name, ip, at = (name or "").strip().casefold(), ip or "", time.time()
         with self._write() as conn:
-            conn.execute("DELETE FROM login_failures WHERE at < ?", (time.time() - 24 * 3600,))
-            conn.execute("INSERT INTO login_failures (at, ip, name) VALUES (?, ?, ?)",
-                         (time.time(), ip or "", (name or "").strip().casefold()))
-
-    def login_failures(self, ip, name, window):
-        """(failures from this address for this name, failures from this address) in the last window s."""
-        if not self.exists():
-            return 0, 0
-        since = time.time() - window
-        with self._read() as conn:
+            conn.execute("DELETE FROM login_failures WHERE at < ?", (at - 24 * 3600,))
             both = conn.execute("SELECT count(*) FROM login_failures WHERE at > ? AND ip = ? AND name = ?",
-                                (since, ip or "", (name or "").strip().casefold())).fetchone()[0]
+                                (at - window, ip, name)).fetchone()[0]
             by_ip = conn.execute("SELECT count(*) FROM login_failures WHERE at > ? AND ip = ?",
-                                 (since, ip or "")).fetchone()[0]
-        return both, by_ip
+                                 (at - window, ip)).fetchone()[0]
+            if both >= limit or by_ip >= ip_limit:
+                return False
+            conn.execute("INSERT INTO login_failures (at, ip, name) VALUES (?, ?, ?)", (at, ip, name))
+            return True
 
     def clear_login_failures(self, ip, name):
         with self._write() as conn:
@@ -407,9 +459,24 @@ class UserData:
 
     # ---- uploads -----------------------------------------------------------------------------
 
-    def save_upload(self, user_name, file_name, content):
-        """Keep every uploaded file as it came, whether it is committed or not."""
+    def save_upload(self, user_name, file_name, content, retention_days=None, quota_bytes=None):
+        """Keep an uploaded file as it came, whether it is committed or not. Uploads that never made
+        a version are dropped after retention_days (the files of versions are kept for good); past
+        quota_bytes of such uploads for this user, QuotaFull and nothing is written."""
         with self._write() as conn:
+            if retention_days is not None:
+                conn.execute("DELETE FROM uploads WHERE julianday(at) < julianday('now') - ? AND id NOT IN "
+                             "(SELECT upload_id FROM versions WHERE upload_id IS NOT NULL)", (retention_days,))
+            if quota_bytes is not None:
+                used = conn.execute("SELECT coalesce(sum(size), 0) FROM uploads WHERE user_name = ? AND id NOT IN "
+                                    "(SELECT upload_id FROM versions WHERE upload_id IS NOT NULL)",
+                                    (user_name,)).fetchone()[0]
+                if used + len(content) > quota_bytes:
+                    raise QuotaFull("Your uploads that were not imported take %(used)s MB of your upload quota of %(quota)s MB: "
+                                    "this file would go past it. They are deleted %(days)s days after upload; "
+                                    "until then, ask an admin to raise UPLOAD_QUOTA_MB.",
+                                    used=f"{used / 2 ** 20:.1f}", quota=f"{quota_bytes / 2 ** 20:g}",
+                                    days=retention_days if retention_days is not None else "–")
             cur = conn.execute("INSERT INTO uploads (at, user_name, file_name, sha256, size, content) "
                                "VALUES (?, ?, ?, ?, ?, ?)",
                                (now(), user_name, clean_file_name(file_name), hashlib.sha256(content).hexdigest(),
@@ -443,19 +510,31 @@ class UserData:
 
     def version(self, version_id):
         with self._read() as conn:
-            row = conn.execute("SELECT * FROM versions WHERE id = ?", (version_id,)).fetchone()
-            if row is None:
-                raise NotFound(f"there is no version {version_id}")
-            return _version(row, _head(conn))
+            return self._version_in(conn, version_id)
+
+    def _version_in(self, conn, version_id):
+        row = conn.execute("SELECT * FROM versions WHERE id = ?", (version_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"there is no version {version_id}")
+        return _version(row, _head(conn))
 
     def commit_import(self, user_name, figures, *, vintage, status, source, note="", upload_id=None,
-                      file_name="", sha256="", rows_read=0, counts=None):
+                      file_name="", sha256="", rows_read=0, counts=None, base=None):
         """Write one import as a new version, atomically. figures: an iterable of Figure (consumed
-        inside the transaction). Returns the new version."""
+        inside the transaction). Returns the new version; for an upload already committed, the
+        version it made (a confirm sent twice makes one version). base: the version the figures were
+        checked against; BaseMoved when another is active by the time of writing."""
         if status not in IMPORT_STATUSES:
             raise UserDataError("Status %(status)s is not valid; choose official or reported.", status=status)
         with self._write() as conn:
             head = _head(conn)
+            done = upload_id is not None and conn.execute(
+                "SELECT id FROM versions WHERE upload_id = ? AND action = 'import'", (upload_id,)).fetchone()
+            if done:
+                return self._version_in(conn, done["id"])
+            if base is not None and int(base) != head:
+                raise BaseMoved("Version %(head)s was saved after this file was checked against version "
+                                "%(base)s: check it again against the data as they are now.", head=head, base=base)
             cur = conn.execute(
                 "INSERT INTO versions (at, user_name, action, upload_id, file_name, sha256, vintage, status, "
                 "source, note, rows_read, counts) VALUES (?, ?, 'import', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -522,6 +601,12 @@ class UserData:
                 params.append(vintage)
             sql += " ORDER BY f.vintage, f.indicator, f.period, f.code"
             return [_figure(r) for r in conn.execute(sql, params)]
+
+    def data_version(self):
+        """(active version, file identity): another value whenever the active figures may differ."""
+        if not self.exists():
+            return 0, None
+        return self.head(), self.path.stat().st_ino
 
     def active_figures(self, vintage=None):
         """The figures of the active version, cached until another version becomes active."""
@@ -605,8 +690,13 @@ def _member_count(conn, vid):
     return conn.execute("SELECT count(*) FROM members WHERE version_id = ?", (vid,)).fetchone()[0]
 
 
+def _end_sessions(conn, user_id):
+    conn.execute("UPDATE users SET session_gen = session_gen + 1 WHERE id = ?", (user_id,))
+
+
 def _user(row):
-    stamp = hashlib.sha256(row["password_hash"].encode()).hexdigest()[:16]
+    # In the session cookie; changes with the password and with every end of the sessions
+    stamp = hashlib.sha256(f"{row['password_hash']}/{row['session_gen']}".encode()).hexdigest()[:16]
     return User(row["id"], row["name"], row["role"], bool(row["active"]), row["created_at"], stamp)
 
 

@@ -1,5 +1,7 @@
 """Values of one indicator for every unit of one vintage in one period, plus the district figure."""
 import re
+import threading
+import weakref
 from dataclasses import dataclass, field, fields, replace
 from typing import Optional
 
@@ -123,6 +125,12 @@ class FigureIndex:
             direct = {**merged, **district}
         self._by = {(f.level, f.code, f.indicator, f.period): f for f in direct.values()}
         self._spread(catalogue)
+        self.tables = {}  # (indicator, period) → ValueTable, filled by indicator_values
+        self._periods, self._codes = {}, {}  # indicator → periods; (indicator, period) → unit codes
+        for level, code, key, period in self._by:
+            self._periods.setdefault(key, set()).add(period)
+            if level == UNIT:
+                self._codes.setdefault((key, period), set()).add(code)
 
     def _spread(self, catalogue):
         """A value decided for a span (valid_for) holds in each of its years; a status (carry_forward)
@@ -153,27 +161,52 @@ class FigureIndex:
     def periods(self, indicator):
         """Periods in which the indicator itself (or, for a percent, its numerator) has a figure."""
         keys = {indicator.key, indicator.numerator} - {None}
-        return sorted({p for (_, _, k, p) in self._by if k in keys})
+        return sorted(set().union(*(self._periods.get(k, ()) for k in keys)))
 
     def coverage(self, indicator, period):
         keys = {indicator.key, indicator.numerator} - {None}
-        return len({c for (level, c, k, p) in self._by if level == UNIT and k in keys and p == period})
+        return len(set().union(*(self._codes.get((k, period), ()) for k in keys)))
+
+
+_indexes = weakref.WeakKeyDictionary()  # store → {vintage: (data version, catalogue, FigureIndex)}
+_indexes_lock = threading.Lock()
+
+
+def figure_index(store, catalogue, vintage):
+    """The FigureIndex of a vintage, built once per data version of the store (store.data_version():
+    the build and the active imported version) and catalogue, not once per request; with its value
+    tables, shared by every request: read only. A store without data_version() gets a fresh one."""
+    version = store.data_version() if hasattr(store, "data_version") else None
+    if version is None:
+        return FigureIndex(store, catalogue, vintage)
+    with _indexes_lock:
+        hit = _indexes.get(store, {}).get(vintage)
+    if hit and hit[0] == version and hit[1] is catalogue:
+        return hit[2]
+    index = FigureIndex(store, catalogue, vintage)
+    with _indexes_lock:
+        _indexes.setdefault(store, {})[vintage] = (version, catalogue, index)
+    return index
 
 
 def indicator_values(store, catalogue, key, period=None, vintage="pre2025", index=None):
     indicator = catalogue.get(key)
-    index = index or FigureIndex(store, catalogue, vintage)
+    index = index or figure_index(store, catalogue, vintage)
     attribution = [s["attribution"] for s in store.sources() if s["vintage"] == vintage]
     if _not_aggregated(index, indicator):
         return _not_aggregated_table(store, catalogue, indicator, period, index, attribution)
     periods = index.periods(indicator)
     period = _check_period(period, periods, lambda p: index.coverage(indicator, p),
                            where=f"{indicator.key} in era {vintage}")
-    rows = [_unit_value(index, indicator, unit, period) for unit in index.units]
-    if not indicator.qualitative:
-        _rank(rows, indicator)
-    return ValueTable(indicator, vintage, period, periods, rows,
-                      _district_value(index, indicator, period, rows), attribution)
+    table = index.tables.get((indicator.key, period))
+    if table is None or table.indicator is not indicator:
+        rows = [_unit_value(index, indicator, unit, period) for unit in index.units]
+        if not indicator.qualitative:
+            _rank(rows, indicator)
+        table = ValueTable(indicator, vintage, period, periods, rows,
+                           _district_value(index, indicator, period, rows), attribution)
+        index.tables[(indicator.key, period)] = table
+    return table
 
 
 def _not_aggregated(index, indicator):
@@ -185,7 +218,7 @@ def _not_aggregated(index, indicator):
 
 def _not_aggregated_table(store, catalogue, indicator, period, index, attribution):
     """The 2025 communes without values, over the former communes' periods, saying why."""
-    periods = FigureIndex(store, catalogue, "pre2025").periods(indicator)
+    periods = figure_index(store, catalogue, "pre2025").periods(indicator)
     period = _check_period(period, periods, lambda p: p, where=f"{indicator.key} in era pre2025")
     return ValueTable(indicator, index.vintage, period, periods, [ValueRow(unit=u) for u in index.units],
                       ValueRow(), attribution, not_aggregated=True)
@@ -282,7 +315,7 @@ def latest_value(store, catalogue, key, code, vintage="pre2025", index=None):
     """The commune's most recent value of an indicator (a ValueRow: category, value, as_of, source),
     or None when no figure was ever recorded; e.g. latest_value(..., "ethnic_area_class", "04132")."""
     indicator = catalogue.get(key)
-    index = index or FigureIndex(store, catalogue, vintage)
+    index = index or figure_index(store, catalogue, vintage)
     unit = next((u for u in index.units if u.code == code), None)
     if unit is None:
         return None

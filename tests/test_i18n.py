@@ -86,7 +86,7 @@ def extracted():
     with open(REPO / "babel.cfg", encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
     found = {}
-    keywords = {**DEFAULT_KEYWORDS, "UserDataError": None}
+    keywords = {**DEFAULT_KEYWORDS, "UserDataError": None, "BaseMoved": None, "QuotaFull": None}
     for filename, line, msgid, _, _ in extract_from_dir(REPO, method_map, options_map, keywords=keywords):
         found.setdefault(msgid, []).append(f"{filename}:{line}")
     by_value = [*ingest.MESSAGES.values(), *ingest.EXTRAS.values(), *STATUSES, *ROLES, *SCHEMES, *VINTAGES,

@@ -9,7 +9,7 @@ from maison_geo.errors import InvalidChoice, NotFound
 from maison_geo.indicators import Catalogue, Target
 from maison_geo.planning import (Item, PlanError, greedy, group_spend, load_interventions, make_plan,
                                  solve_milp, spend, with_costs)
-from maison_geo.scenarios import PlanningDB
+from maison_geo.scenarios import PlanningDB, ScenarioOwned
 
 
 # ---- small instances with an optimum known by brute force ----------------------------------------
@@ -285,7 +285,9 @@ def test_planning_db_roundtrip(tmp_path):
     assert name == "Kịch bản A"
     assert db.get(name)["result"] == {"x": "ồ"}
     assert [s["name"] for s in db.list()] == [name]
-    db.delete(name)
+    with pytest.raises(ScenarioOwned):
+        db.delete(name, "someone else")  # the owner or an admin only
+    db.delete(name, "ed")
     with pytest.raises(NotFound):
         db.get(name)
     with pytest.raises(InvalidChoice):

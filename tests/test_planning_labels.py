@@ -45,7 +45,8 @@ def test_criterion_labels_are_words(web, lang, words):
 @pytest.mark.parametrize("lang,label", [("en", "time limit reached (best plan found)"),
                                         ("vi", "hết thời gian (phương án tốt nhất đã tìm)")])
 def test_time_limit_status_is_a_phrase(web, monkeypatch, lang, label):
-    monkeypatch.setattr(planning.plan, "solve_milp", lambda items, budgets, *a, **k: planning.Solution(
+    # the web runs the solver in a worker process (web.limits): replace what it calls
+    monkeypatch.setattr("maison_geo.web.limits._pooled_solve", lambda items, budgets, *a, **k: planning.Solution(
         [[0] * len(budgets) for _ in items], "time_limit", "Time limit reached", 0.1, found=False))
     text = web.get(f"/plan?budget=5000000000&lang={lang}").get_data(as_text=True)
     status = text.split('id="milp-status">')[1].split("</td>")[0]

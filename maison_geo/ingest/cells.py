@@ -12,9 +12,9 @@ def _numeric_text(text):
     return s if re.fullmatch(r"[+-]?[\d.,]*\d[\d.,]*", s) else None
 
 
-def decimal_convention(texts):
-    """'comma' (Vietnamese: 1.234,5) or 'dot' (1,234.5), from the number texts of a file.
-    Numbers that fit both (1.234, 1,234, 12) do not count; with no evidence, the Vietnamese way."""
+def decimal_votes(texts):
+    """(numbers written the Vietnamese way, numbers written the English way) among texts; numbers that
+    fit both (1.234, 1,234, 12) do not count."""
     comma = dot = 0
     for text in texts:
         s = _numeric_text(text)
@@ -32,7 +32,28 @@ def decimal_convention(texts):
                 dot += 1
             else:
                 comma += 1
+    return comma, dot
+
+
+def decimal_convention(texts):
+    """'comma' (Vietnamese: 1.234,5) or 'dot' (1,234.5), from the number texts of a file; with no
+    evidence, the Vietnamese way."""
+    comma, dot = decimal_votes(texts)
     return "dot" if dot > comma else "comma"
+
+
+def decimal_evidence(texts):
+    """True when some number of the file shows which decimal sign it uses."""
+    return any(decimal_votes(texts))
+
+
+def read_both_ways(text):
+    """For a number that fits both conventions with one separator (1.500, 1,500): its reading as a
+    decimal (1.5); else None."""
+    s = _numeric_text(text)
+    if s is None or not re.fullmatch(r"[+-]?\d{1,3}[.,]\d{3}", s):
+        return None
+    return float(s.replace(",", "."))
 
 
 def parse_number(text, convention="comma"):

@@ -16,6 +16,12 @@ MESSAGES = {
     "unknown_encoding": "The text encoding of the file is not recognised: save it as CSV UTF-8.",
     "too_many_rows": "The file has more than %(limit)s rows; split it.",
     "too_many_columns": "The file has more than %(limit)s columns.",
+    "too_many_cells": "The file has more than %(limit)s cells; only a table of communes and indicators is read: remove other sheets' data and unused columns, or split it.",
+    "field_too_large": "Line %(row)s has a cell longer than %(limit)s characters: check that this is the right file and that every quote (\") is closed.",
+    "unterminated_quote": "The quote (\") opened in line %(row)s is never closed, so everything after it reads as one cell: close it, or remove it.",
+    "bad_csv": "Line %(row)s cannot be read as CSV (%(detail)s).",
+    "too_many_errors": "More than %(limit)s errors: checking stopped here. Correct these first (often one column or setting causes them all), then upload again.",
+    "ambiguous_decimal": "%(value)s could be %(thousands)s or %(decimal)s: it was read as %(thousands)s, because nothing else in the file shows which decimal sign it uses. Write %(thousands)s without a separator, or the decimal with a comma (%(comma)s).",
     "not_utf8": "The file is not UTF-8; it was read as Windows-1258. Check that the names look right.",
     # the header
     "no_header": "No header row was found in the first %(limit)s rows: it must name the columns, e.g. code, name and one column per indicator, or code, indicator, period, value.",
@@ -67,7 +73,7 @@ MESSAGES = {
 EXTRAS = {"suggestions": "Did you mean: %(suggestions)s?",
           "merged_into": "Since 1 July 2025 it is part of %(merged_into)s."}
 TRANSLATED_PARAMS = {"of", "choices"}  # labels of the catalogue (msgids)
-WARNINGS = {"not_utf8", "ignored_column", "unknown_name_with_code", "total_row", "duplicate_same",
+WARNINGS = {"not_utf8", "ambiguous_decimal", "ignored_column", "unknown_name_with_code", "total_row", "duplicate_same",
             "numerator_above_current", "denominator_below_current", "far_from_previous"}
 
 
@@ -78,6 +84,13 @@ class Unreadable(MaisonError):
     def __init__(self, code, **params):
         self.problem = Problem("error", code, params={k: str(v) for k, v in params.items()})
         super().__init__(self.problem.message)
+
+    def __reduce__(self):  # raised in a worker process, raised again in the server
+        return _unreadable, (self.problem.code, self.problem.params)
+
+
+def _unreadable(code, params):
+    return Unreadable(code, **params)
 
 
 @dataclass

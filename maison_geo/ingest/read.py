@@ -14,6 +14,8 @@ from .messages import Unreadable
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 200
+MAX_CELLS = 200_000               # cells read in all (a 15,000 × 200 sheet took a minute to check)
+CSV_FIELD_LIMIT = csv.field_size_limit()
 MAX_UNZIPPED = 64 * 1024 * 1024   # all parts of an XLSX together, uncompressed
 MAX_RATIO = 200                   # uncompressed / compressed size of one part
 MAX_PARTS = 2_000
@@ -85,18 +87,31 @@ def _read_text(text, encoding, notes):
         text = "\n".join(lines[1:])
         offset = 1
     delimiter = delimiter or _sniff(text)
-    rows = []
+    rows, cells, line, started = [], 0, offset, offset
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for number, cells in enumerate(reader, start=1 + offset):
+        for number, fields in enumerate(reader, start=1 + offset):
             if len(rows) >= MAX_ROWS:
                 raise Unreadable("too_many_rows", limit=MAX_ROWS)
-            if len(cells) > MAX_COLUMNS:
+            if len(fields) > MAX_COLUMNS:
                 raise Unreadable("too_many_columns", limit=MAX_COLUMNS)
-            rows.append((number, [nfc(c) if c.strip() else None for c in cells]))
+            cells = _count_cells(cells, fields)
+            rows.append((number, [nfc(c) if c.strip() else None for c in fields]))
+            started, line = line + 1, reader.line_num + offset
     except csv.Error as exc:
-        raise Unreadable("bad_xlsx", detail=f"CSV: {exc}") from None
+        if "field larger than field limit" in str(exc):
+            raise Unreadable("field_too_large", row=line + 1, limit=CSV_FIELD_LIMIT) from None
+        raise Unreadable("bad_csv", row=reader.line_num + offset, detail=_short(str(exc))) from None
+    if rows and line > started and text.count('"') % 2:
+        raise Unreadable("unterminated_quote", row=started)  # the last record swallowed the rest
     return Table(rows, "csv", encoding=encoding, delimiter=delimiter, notes=notes)
+
+
+def _count_cells(cells, values):
+    cells += len(values)
+    if cells > MAX_CELLS:
+        raise Unreadable("too_many_cells", limit=MAX_CELLS)
+    return cells
 
 
 def _sniff(text):
@@ -178,7 +193,7 @@ def _workbook_table(book):
 
 
 def _sheet_rows(ws):
-    rows, empty_run = [], 0
+    rows, empty_run, cells = [], 0, 0
     for number, values in enumerate(ws.iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS + 1,
                                                  values_only=True), start=1):
         values = list(values)
@@ -194,5 +209,6 @@ def _sheet_rows(ws):
             raise Unreadable("too_many_columns", limit=MAX_COLUMNS)
         if len(rows) >= MAX_ROWS:
             raise Unreadable("too_many_rows", limit=MAX_ROWS)
+        cells = _count_cells(cells, values)
         rows.append((number, [nfc(v) if isinstance(v, str) else v for v in values]))
     return rows

@@ -10,12 +10,13 @@ from .report import Report
 from .validate import _Validator
 
 
-def check(data, file_name, declared, store, catalogue, today=None):
-    """Read and validate an upload against the current figures of a store: the whole report."""
-    from ..values import FigureIndex
+def check(data, file_name, declared, store, catalogue, today=None, read=read_table):
+    """Read and validate an upload against the current figures of a store: the whole report.
+    read: read_table or a function that runs it elsewhere (a worker process)."""
+    from ..values import figure_index
     report = None
     try:
-        table = read_table(data)
+        table = read(data)
     except Unreadable as exc:
         report = Report()
         report.errors.append(exc.problem)
@@ -28,7 +29,7 @@ def check(data, file_name, declared, store, catalogue, today=None):
         def lookup(level, code, key, period):
             vintage = validator.report.vintage  # known once the declaration is read
             if vintage not in indexes:
-                indexes[vintage] = FigureIndex(store, catalogue, vintage)
+                indexes[vintage] = figure_index(store, catalogue, vintage)
             return indexes[vintage].get(level, code, key, period)
 
         validator.lookup = lookup

@@ -10,13 +10,15 @@ from ..errors import AmbiguousName, UnknownName
 from ..figures import UNIT, Figure
 from ..text import fold, nfc
 from ..units import UNIT_TYPES, VINTAGES, NameMatcher
-from .cells import _blank, _code_text, _plain, _present, decimal_convention, parse_number
+from .cells import (_blank, _code_text, _plain, _present, decimal_convention, decimal_evidence, parse_number,
+                    read_both_ways)
 from .header import HEADER_SEARCH, _Indicators, _find_header, _norm, column_letter
 from .read import META_SHEET
 from .report import Candidate, Report
 
 MIN_PERIOD = 2000
 MAX_TEXT = 1_000                  # source and note
+MAX_ERRORS = 200                  # a file past this many errors has one cause; its list would only bury it
 FAR = 3.0                         # a value 3× above or below the previous period is worth a warning
 FAR_POINTS = 30.0                 # the same for a percentage, in points
 
@@ -70,7 +72,9 @@ class _Validator:
         data = self.table.rows[index + 1:]
         columns = self._columns(header_row, headers, roles, data)
         rep.layout = "long" if {"indicator", "value"} <= set(columns) else "wide"
-        rep.decimal = decimal_convention(self._value_texts(columns, data))
+        texts = self._value_texts(columns, data)
+        rep.decimal = decimal_convention(texts)
+        self.decimal_shown = decimal_evidence(texts)
         if rep.vintage is None:
             return rep
         self.matcher = NameMatcher(self.units.get(rep.vintage, []))
@@ -81,6 +85,9 @@ class _Validator:
         for number, values in data:
             if all(_blank(v) for v in values):
                 continue
+            if len(rep.errors) >= MAX_ERRORS:
+                rep.add("too_many_errors", number, limit=MAX_ERRORS)
+                break
             rep.rows_read += 1
             self._row(number, values, columns)
         self._cross_checks()
@@ -362,6 +369,17 @@ class _Validator:
             rep.add("not_a_number", number, letter, header, value=cell)
         return parsed
 
+    def _ambiguous(self, number, letter, header, cell, ind, value):
+        """1.500 km read as 1500 when nothing in the file shows its decimal sign: say so (a count is
+        whole, so 1.500 households can only be 1500)."""
+        if self.decimal_shown or ind.kind == "count" or not isinstance(cell, str):
+            return
+        other = read_both_ways(cell)
+        if other is not None and other != value:
+            self.report.add("ambiguous_decimal", number, letter, header, value=cell.strip(),
+                            thousands=_plain(value), decimal=_plain(other),
+                            comma=f"{_plain(other)}".replace(".", ","))
+
     def _value(self, number, letter, header, cell, ind, unit, period, note, source, denominator=None):
         rep = self.report
         if _blank(cell):
@@ -380,6 +398,7 @@ class _Validator:
         if value is None:
             return
         shown = cell if isinstance(cell, str) else _plain(value)
+        self._ambiguous(number, letter, header, cell, ind, value)
         if ind.kind == "count" and value < 0:
             return rep.add("negative_count", number, letter, header, value=shown)
         if ind.kind == "count" and not value.is_integer():

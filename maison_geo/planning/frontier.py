@@ -4,7 +4,7 @@ from ..errors import InvalidChoice
 from .common import _num, _number
 from ..values import ILLUSTRATIVE_NOTICE
 from .plan import ASSUMPTION_NOTICE, setup
-from .solve import solve_milp, spend
+from .solve import solve_all, spend
 
 DEFAULT_POINTS = 12
 MAX_POINTS = 40
@@ -20,12 +20,15 @@ def _points_arg(value):
     return int(points)
 
 
-def _optimum(prepared, total, time_limit):
-    """The optimal plan for a total budget, split over the request's years in its proportions."""
+def _problem(prepared, total):
+    """(budgets, min_spend, max_spend) for a total budget, split over the request's years in its
+    proportions."""
     req = prepared.request
     shares = [req.budgets[y] / req.budget if req.budget else 1.0 / len(prepared.years) for y in prepared.years]
-    min_spend, max_spend = prepared.spend_bounds(total)
-    solution = solve_milp(prepared.items, [total * s for s in shares], min_spend, max_spend, time_limit)
+    return ([total * s for s in shares], *prepared.spend_bounds(total))
+
+
+def _point(prepared, total, solution):
     if not solution.found or solution.status == "infeasible":
         return {"budget": _num(total), "cost": None, "beneficiaries": None, "objective": None,
                 "status": solution.status, "optimal": False}
@@ -36,20 +39,22 @@ def _optimum(prepared, total, time_limit):
 
 
 def frontier(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi",
-             weight_overrides=None):
+             weight_overrides=None, solve_many=None, time_cap=None):
     """{"points": [{"budget", "cost", "beneficiaries", ...}], "chosen": {...}} for the request `data`
     (the body of POST /api/plans plus `points`): each point an optimal plan at evenly spaced budgets
     from 0 to the cost of closing every gap; `chosen` what the budget asked buys and what one tỷ
-    more would add."""
+    more would add. solve_many: solve_all or a function that runs it elsewhere (a worker process);
+    time_cap: the most solver seconds in all this caller may have."""
     points = _points_arg(data.get("points") if isinstance(data, dict) else None)
-    prepared = setup(store, catalogue, data, interventions, cost_overrides, index, lang, weight_overrides)
+    prepared = setup(store, catalogue, data, interventions, cost_overrides, index, lang, weight_overrides,
+                     time_cap)
     req = prepared.request
     closing = sum(prepared.closing.values())
     per_solve = max(req.time_limit / (points + 2), 0.5)
     budgets = [closing * k / (points - 1) for k in range(points)]
-    curve = [_optimum(prepared, b, per_solve) for b in budgets]
-    here = _optimum(prepared, min(req.budget, closing), per_solve)
-    more = _optimum(prepared, min(req.budget + EXTRA, closing), per_solve)
+    budgets += [min(req.budget, closing), min(req.budget + EXTRA, closing)]
+    solutions = (solve_many or solve_all)(prepared.items, [_problem(prepared, b) for b in budgets], per_solve)
+    *curve, here, more = [_point(prepared, b, sol) for b, sol in zip(budgets, solutions)]
     gained = None if None in (here["beneficiaries"], more["beneficiaries"]) else \
         more["beneficiaries"] - here["beneficiaries"]
     extra_cost = None if None in (here["cost"], more["cost"]) else more["cost"] - here["cost"]

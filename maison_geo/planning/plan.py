@@ -3,7 +3,7 @@ returns a Plan (rows, communes, values after the plan, summary, and the JSON of 
 from dataclasses import dataclass, replace
 
 from ..errors import InvalidChoice
-from ..values import ILLUSTRATIVE_NOTICE, FigureIndex
+from ..values import ILLUSTRATIVE_NOTICE, figure_index
 from .common import DEFAULT_MIP_GAP, PlanError, _num
 from .gaps import candidates, data_periods, missing_facts, score
 from .interventions import load_interventions, with_costs, with_weights
@@ -249,11 +249,14 @@ def objective_value(candidate, objective):
 
 
 def setup(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi",
-          weight_overrides=None):
+          weight_overrides=None, time_cap=None):
     """Check a request dict (see parse_request) and build the solvers' items. cost_overrides and
-    weight_overrides: the editors' stored unit costs and benefit weights."""
+    weight_overrides: the editors' stored unit costs and benefit weights; time_cap: the most solver
+    seconds this caller may have, whatever the request asks."""
     base = with_weights(with_costs(interventions or load_interventions(), cost_overrides), weight_overrides)
     req = parse_request(data, lambda v: [u.code for u in store.unit_records(v)], base, lang)
+    if time_cap is not None:
+        req.time_limit = min(req.time_limit, time_cap)
     chosen = [i for i in base if i.key in req.interventions]
     if req.unit_costs:
         chosen = with_costs(chosen, {k: {"unit_cost_vnd": v, "by": "this request", "at": None,
@@ -263,7 +266,7 @@ def setup(store, catalogue, data, interventions=None, cost_overrides=None, index
         chosen = with_weights(chosen, {k: {"benefit_weight": v, "by": "this request", "at": None,
                                            "note": "what-if weight sent with the request"}
                                        for k, v in req.benefit_weights.items()})
-    index = index or FigureIndex(store, catalogue, req.vintage)
+    index = index or figure_index(store, catalogue, req.vintage)
     periods, default = data_periods(index, catalogue, chosen)
     period = req.period
     if period in (None, ""):
@@ -271,7 +274,7 @@ def setup(store, catalogue, data, interventions=None, cost_overrides=None, index
     else:
         try:
             period = int(period)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InvalidChoice("period", req.period, periods) from None
         if period not in periods:
             raise InvalidChoice("period", req.period, periods)
@@ -286,14 +289,16 @@ def setup(store, catalogue, data, interventions=None, cost_overrides=None, index
 
 
 def make_plan(store, catalogue, data, interventions=None, cost_overrides=None, index=None, lang="vi",
-              weight_overrides=None):
+              weight_overrides=None, solve=None, time_cap=None):
     """The plan for a request dict (see parse_request). cost_overrides, weight_overrides: the editors'
-    stored unit costs and benefit weights."""
-    prepared = setup(store, catalogue, data, interventions, cost_overrides, index, lang, weight_overrides)
+    stored unit costs and benefit weights; solve: solve_milp or a function that runs it elsewhere (a
+    worker process); time_cap: the most solver seconds this caller may have."""
+    prepared = setup(store, catalogue, data, interventions, cost_overrides, index, lang, weight_overrides,
+                     time_cap)
     req, items, years = prepared.request, prepared.items, prepared.years
     budgets = [req.budgets[y] for y in years]
     min_spend, max_spend = prepared.spend_bounds(req.budget)
-    milp_sol = solve_milp(items, budgets, min_spend, max_spend, req.time_limit)
+    milp_sol = (solve or solve_milp)(items, budgets, min_spend, max_spend, req.time_limit)
     if milp_sol.status == "infeasible":
         raise PlanError("no plan meets every minimum share with whole units within the budget "
                         "(a unit may cost more than what is left); lower the minimum shares or raise the budget",

@@ -109,6 +109,11 @@ def solve_milp(items, budgets, min_spend=None, max_spend=None, time_limit=DEFAUL
                     getattr(res, "mip_gap", None), status == "optimal")
 
 
+def solve_all(items, problems, time_limit=DEFAULT_TIME_LIMIT):
+    """solve_milp for each (budgets, min_spend, max_spend) of problems on the same items, in order."""
+    return [solve_milp(items, budgets, low, high, time_limit) for budgets, low, high in problems]
+
+
 def _repair(items, units, budgets, max_spend=None):
     """Rounding guard: the solver's tolerances must never let a plan exceed a budget or a gap."""
     for i, it in enumerate(items):

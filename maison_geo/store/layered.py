@@ -34,6 +34,14 @@ class LayeredStore(Store):
     def unit_records(self, vintage):
         return self.base.unit_records(vintage)
 
+    def data_version(self):
+        """Changes whenever the figures may have: a rebuild of the base, another active version."""
+        path = getattr(self.base, "path", None)
+        if path is None:
+            return None  # a store in memory: no way to tell a change, so nothing is kept
+        built = path.stat().st_mtime_ns if path.is_file() else None
+        return built, str(self.userdata.path), self.userdata.data_version()
+
     def figures(self, vintage=None):
         return [*self.base.figures(vintage), *self.userdata.active_figures(vintage)]
 

@@ -8,22 +8,41 @@ from ..indicators import Catalogue
 from ..store.layered import open_layered
 
 
+# Limits a deployment may change through MAISON_<NAME> (README, "Deploying safely"), and their type.
+NUMERIC_SETTINGS = {"HEAVY_JOBS": int, "HEAVY_JOBS_PER_CLIENT": int, "ANONYMOUS_SOLVE_SECONDS": float,
+                    "READ_SECONDS": float, "READ_WAIT_SECONDS": float, "UPLOAD_RETENTION_DAYS": int,
+                    "UPLOAD_QUOTA_MB": float, "LOGIN_RATE_LIMIT": int, "LOGIN_RATE_WINDOW": int,
+                    "MAX_CONTENT_LENGTH": int}
+
+
 def _config_from_env():
     env = {"STORE_PATH": "MAISON_STORE", "TILE_URL": "MAISON_TILE_URL",
            "TILE_ATTRIBUTION": "MAISON_TILE_ATTRIBUTION", "TARGETS_PATH": "MAISON_TARGETS",
            "PLANNING_DB": "MAISON_PLANNING_DB"}
-    return {key: os.environ[var] for key, var in env.items() if os.environ.get(var)}
+    config = {key: os.environ[var] for key, var in env.items() if os.environ.get(var)}
+    for key, kind in NUMERIC_SETTINGS.items():
+        text = os.environ.get(f"MAISON_{key}")
+        if text:
+            try:
+                config[key] = kind(text)
+            except ValueError:
+                raise SystemExit(f"MAISON_{key}={text!r} is not a {kind.__name__} number") from None
+    return config
 
 
 def create_app(config=None):
+    from . import converters, security
     app = Flask(__name__, template_folder=str(paths.REPO / "templates"),
                 static_folder=str(paths.REPO / "maison_geo" / "static"), instance_path=str(paths.INSTANCE))
     app.config.from_mapping(STORE_PATH=str(paths.store_path()), TILE_URL=None, TILE_ATTRIBUTION="",
                             MAX_CONTENT_LENGTH=5 * 1024 * 1024)
     app.config.update(_config_from_env())
     app.config.update(config or {})
+    app.request_class = security.Request
+    app.json = security.StrictJSONProvider(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    app.url_map.converters["int"] = converters.IdConverter
 
     app.extensions["maison"] = {"store": open_layered(app.config["STORE_PATH"], app.config.get("USERDATA_PATH")),
                                 "catalogue": Catalogue.load()}
@@ -31,8 +50,8 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import (api, auth, compare, eras, errors, filters, imports, locale, ogc, openapi, pages, plans, prints,
-                   security, split, targets, vendor)
+    from . import (api, auth, compare, eras, errors, filters, imports, limits, locale, ogc, openapi, pages, plans,
+                   prints, split, targets, vendor)
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     app.config.setdefault("COMPRESS_CACHE_BACKEND", vendor.StaticGzipCache)
@@ -40,6 +59,7 @@ def create_app(config=None):
     app.extensions["compress"] = Compress(app)
     locale.init(app)
     security.init(app)
+    limits.init(app)
     auth.init(app)
     filters.register(app)
     app.register_blueprint(api.bp)

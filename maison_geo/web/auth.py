@@ -6,14 +6,13 @@ A request is authenticated by the session cookie of a login, or by `Authorizatio
 in the user-data file; past the limit the login page answers 429 until the window has passed.
 """
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext
 
-from ..userdata import UserDataError
-from .security import check_csrf, respond, wants_json
+from ..userdata import TOKEN_DAYS, UserDataError
+from .security import check_csrf, respond, safe_path, wants_json
 
 bp = Blueprint("auth", __name__)
 OPEN_ENDPOINTS = {"auth.login", "auth.logout", "static", "vendor.asset"}
@@ -34,6 +33,8 @@ def init(app):
             user = userdata().user_for_token(header[7:].strip())
             if user:
                 g.user, g.auth = user, "token"
+            elif userdata().token_expired(header[7:].strip()):
+                g.auth_error = gettext("The API token has expired: ask an admin for a new one.")
             else:
                 g.auth_error = gettext("The API token is not valid (unknown, revoked, or its user is disabled).")
         elif session.get("uid"):
@@ -67,6 +68,7 @@ def require(role):
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
+            g.login_needed = True  # web.security: Cache-Control: no-store
             if g.get("user") is None:
                 return _unauthenticated()
             if not g.user.can(role):
@@ -78,34 +80,22 @@ def require(role):
     return decorate
 
 
-def _safe_next(target):
-    """Only a path on this site: never another host (an open redirect)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    target = _safe_next(request.values.get("next"))
+    target = safe_path(request.values.get("next"))
     if request.method == "GET":
         return render_template("login.html", next=target, name="")
     name = (request.form.get("name") or "").strip()[:64]
     password = request.form.get("password") or ""
     ip = request.remote_addr or ""
     limit, window = current_app.config["LOGIN_RATE_LIMIT"], current_app.config["LOGIN_RATE_WINDOW"]
-    for_name, for_ip = userdata().login_failures(ip, name, window)
-    if for_name >= limit or for_ip >= 4 * limit:
+    if not userdata().claim_login_attempt(ip, name, window, limit, 4 * limit):
         message = gettext("Too many failed logins: wait %(minutes)s minutes and try again.",
                           minutes=max(1, window // 60))
         response = render_template("login.html", next=target, name=name, error=message)
         return response, 429, {"Retry-After": str(window)}
     user = userdata().authenticate(name, password)
     if user is None:
-        userdata().record_login_failure(ip, name)
         return render_template("login.html", next=target, name=name,
                                error=gettext("Wrong name or password.")), 401
     userdata().clear_login_failures(ip, name)
@@ -117,6 +107,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if g.get("user") is not None and g.auth == "session":
+        userdata().end_sessions(g.user.id)
     session.clear()
     return redirect(url_for("pages.map_page"))
 
@@ -151,8 +143,10 @@ def change_user(name):
         _account_change(lambda: userdata().set_password(name, form.get("password", ""), actor),
                         gettext("Password of %(name)s changed.", name=name))
     elif action == "token":
-        token = _account_change(lambda: userdata().add_token(name, actor, label=form.get("label", "")[:100]),
-                                None)
+        days = form.get("days", "")
+        token = _account_change(lambda: userdata().add_token(
+            name, actor, label=form.get("label", "")[:100], scope=form.get("scope") or None,
+            days=int(days) if days.isdigit() and len(days) < 6 else TOKEN_DAYS if not days else -1), None)
         if token:
             from .imports import audit_page
             response = current_app.make_response(audit_page(new_token={"name": name, "token": token}))

@@ -1,11 +1,13 @@
-"""Downloads of exactly what a view shows: CSV, XLSX, GeoJSON, GeoPackage; status and source included."""
+"""Downloads of exactly what a view shows: CSV, XLSX, GeoJSON, GeoPackage; status and source included.
+XLSX and GeoPackage files are built behind the gate of heavy jobs (web.limits)."""
 import io
 import json
 import os
 import tempfile
 
-from flask import Response
+from flask import Response, current_app
 
+from . import limits
 from .tables import safe_cell, to_csv
 
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
@@ -25,6 +27,11 @@ def csv_file(rows, columns, name):
 
 
 def xlsx_file(rows, columns, name, notice=None, sheet="data"):
+    with limits.heavy(retry_after=5, wait=current_app.config["READ_WAIT_SECONDS"]):
+        return attachment(_xlsx(rows, columns, notice, sheet), name, "xlsx")
+
+
+def _xlsx(rows, columns, notice, sheet):
     from openpyxl import Workbook
     book = Workbook()
     table = book.active
@@ -39,7 +46,7 @@ def xlsx_file(rows, columns, name, notice=None, sheet="data"):
             about.append([safe_cell(line)])
     buffer = io.BytesIO()
     book.save(buffer)
-    return attachment(buffer.getvalue(), name, "xlsx")
+    return buffer.getvalue()
 
 
 def _plain(value):
@@ -55,7 +62,8 @@ def geojson_file(collection, name):
 def gpkg_file(frame, name, layer="values"):
     """A GeoPackage (QGIS opens it) written to a temporary file and sent as bytes."""
     import pyogrio
-    with tempfile.TemporaryDirectory() as folder:
+    with limits.heavy(retry_after=5, wait=current_app.config["READ_WAIT_SECONDS"]), \
+            tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "export.gpkg")
         pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG")
         with open(path, "rb") as f:

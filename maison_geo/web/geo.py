@@ -1,5 +1,6 @@
 """Geometry for the pages, computed once per store build: GeoJSON bytes (gzipped), outline, labels."""
 import gzip
+import hashlib
 import json
 import threading
 
@@ -143,5 +144,7 @@ def json_response(payload, cache_seconds=3600):
     response.headers["Vary"] = "Accept-Encoding"
     response.cache_control.public = True
     response.cache_control.max_age = cache_seconds
-    response.set_etag(f"{store().meta().get('fingerprint', '')[:16]}-{request.full_path}")
+    # The query only as a hash: any character may be in it, and any length
+    query = hashlib.sha256(request.full_path.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    response.set_etag(f"{store().meta().get('fingerprint', '')[:16]}-{query}")
     return response.make_conditional(request)

@@ -12,9 +12,12 @@ from flask_babel import gettext
 from .. import ingest
 from ..errors import InvalidChoice
 from ..text import nfc
+from ..userdata import BaseMoved, QuotaFull
 from ..units import DEFAULT_VINTAGE, UNIT_TYPES, VINTAGES, check_vintage
+from . import limits
 from .auth import require
 from .context import catalogue, store
+from .converters import MAX_ID, int_arg
 from .locale import current_lang
 from .security import csrf, respond
 from .tables import to_csv
@@ -26,6 +29,16 @@ SHOWN = 1000  # rows of a long table shown on a page; the JSON and CSV twins hav
 
 def userdata():
     return current_app.extensions["maison"]["store"].userdata
+
+
+@bp.record_once
+def _settings(state):
+    state.app.config.setdefault("UPLOAD_RETENTION_DAYS", 90)  # uploads that never became a version
+    state.app.config.setdefault("UPLOAD_QUOTA_MB", 50)        # of such uploads, per user
+
+    @state.app.errorhandler(QuotaFull)
+    def quota_full(exc):
+        return respond(413, exc.render(gettext))
 
 
 def declaration(values):
@@ -88,9 +101,22 @@ def upload():
                                indicators=ingest.template_indicators(catalogue()),
                                error=gettext("Choose a CSV or XLSX file to upload.")), 400
     data = file.read()
-    upload_id = userdata().save_upload(g.user.name, file.filename, data)
-    report = ingest.check(data, file.filename, declared, store(), catalogue())
+    upload_id = _keep(file.filename, data)
+    report = _check(data, file.filename, declared)
     return _report_page(report, upload_id, declared)
+
+
+def _keep(file_name, data):
+    """The upload kept as it came (userdata.save_upload), with the retention rule and quota applied."""
+    config = current_app.config
+    return userdata().save_upload(g.user.name, file_name, data, retention_days=config["UPLOAD_RETENTION_DAYS"],
+                                  quota_bytes=int(config["UPLOAD_QUOTA_MB"] * 2 ** 20))
+
+
+def _check(data, file_name, declared):
+    """ingest.check with the file read in a worker process, behind the gate of heavy jobs."""
+    with limits.heavy(retry_after=10, wait=current_app.config["READ_WAIT_SECONDS"]):
+        return ingest.check(data, file_name, declared, store(), catalogue(), read=limits.pooled_read())
 
 
 def _report_page(report, upload_id, declared, moved=False):
@@ -107,22 +133,32 @@ def confirm(upload_id):
     if upload["user_name"] != g.user.name and not g.user.can("admin"):
         return respond(403, gettext("This upload was made by another user."))
     declared = declaration(request.form)
-    report = ingest.check(upload["content"], upload["file_name"], declared, store(), catalogue())
+    report = _check(upload["content"], upload["file_name"], declared)
     if not report.ok:
         return _report_page(report, upload_id, declared)
-    base = request.form.get("base", type=int)
-    if base is not None and base != userdata().head():
+    try:
+        version = commit(report, upload_id, _base(request.form))
+    except BaseMoved:
         return _report_page(report, upload_id, declared, moved=True)
-    version = commit(report, upload_id)
     flash(gettext("Version %(id)s saved: %(n)s values.", id=version["id"], n=version["figures_written"]), "ok")
     return redirect(url_for("imports.version_page", version_id=version["id"]))
 
 
-def commit(report, upload_id):
+def commit(report, upload_id, base=None):
     return userdata().commit_import(
         g.user.name, report.figures, vintage=report.vintage, status=report.status, source=report.source,
         note=report.note, upload_id=upload_id, file_name=report.file_name, sha256=report.sha256,
-        rows_read=report.rows_read, counts=report.counts())
+        rows_read=report.rows_read, counts=report.counts(), base=base)
+
+
+def _base(values):
+    """The version an upload was checked against (the form's or the API's `base`), if given."""
+    text = (values.get("base") or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > MAX_ID:
+        raise InvalidChoice("base", text[:40], [], "the id of the version the file was checked against")
+    return int(text)
 
 
 # ---- the API ------------------------------------------------------------------------------------
@@ -130,8 +166,9 @@ def commit(report, upload_id):
 @bp.post("/api/imports")
 @csrf.exempt
 def api_imports():
-    """multipart field `file`; vintage, period, status, source, note as form fields or query
-    parameters; ?dry_run=1 validates only. 200 (dry run), 201 (committed) or 422 with the report."""
+    """multipart field `file`; vintage, period, status, source, note (and optionally base, the version
+    the figures were checked against) as form fields or query parameters; ?dry_run=1 validates only.
+    200 (dry run), 201 (committed), 409 (another version became active after `base`) or 422."""
     if g.user is None:
         response, status = respond(401, g.auth_error or gettext(
             "Send an API token (Authorization: Bearer ...) or log in."))
@@ -149,14 +186,17 @@ def api_imports():
     values = {**request.args.to_dict(), **request.form.to_dict()}
     dry_run = values.get("dry_run", "").lower() in ("1", "true", "yes")
     data = file.read()
-    upload_id = userdata().save_upload(g.user.name, file.filename or "", data)
-    report = ingest.check(data, file.filename or "", declaration(values), store(), catalogue())
+    upload_id = _keep(file.filename or "", data)
+    report = _check(data, file.filename or "", declaration(values))
     body = {"dry_run": dry_run, "upload_id": upload_id, "report": report.to_dict(translate=gettext)}
     if not report.ok:
         return jsonify(body), 422
     if dry_run:
         return jsonify(body), 200
-    body["version"] = version_json(commit(report, upload_id))
+    try:
+        body["version"] = version_json(commit(report, upload_id, _base(values)))
+    except BaseMoved as exc:
+        return respond(409, exc.render(gettext))
     return jsonify(body), 201
 
 
@@ -242,8 +282,8 @@ def audit():
 
 
 def audit_page(new_token=None):
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = 200
+    page = int_arg("page", 1, high=MAX_ID // per_page)
     entries = userdata().audit_log(limit=per_page, offset=(page - 1) * per_page)
     if request.args.get("format") == "json":
         return jsonify({"page": page, "entries": entries})

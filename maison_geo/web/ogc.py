@@ -9,7 +9,7 @@ from .. import ogc, schemas
 from ..contract import N_, Operation, Param, Reply, document
 from ..errors import InvalidChoice
 from ..units import VINTAGES
-from ..values import FigureIndex
+from ..values import figure_index
 from . import geo
 from .api import operation
 from .context import catalogue, store
@@ -31,8 +31,7 @@ class OgcContext:
 
 
 def provider():
-    return ogc.Provider(store(), catalogue(), lambda vintage: geo.memo(
-        ("figure-index", vintage), lambda: FigureIndex(store(), catalogue(), vintage)))
+    return ogc.Provider(store(), catalogue(), lambda vintage: figure_index(store(), catalogue(), vintage))
 
 
 def collection_ids(ctx):

@@ -9,7 +9,7 @@ from ..errors import NotFound
 from ..facts import fact_line, raw_fact_line
 from ..qualitative import qualitative_payload
 from ..units import REFORM_DATE, VINTAGES, check_vintage
-from ..values import FigureIndex, indicator_values
+from ..values import figure_index, indicator_values
 from . import exports, geo, prints
 from .api import FACT_COLUMNS, VALUE_COLUMNS, download, format_arg
 from .context import catalogue, store
@@ -181,7 +181,7 @@ PROFILE_COLUMNS = ["vintage", "code", "name", "indicator", "label", "period", "v
 
 
 def _profile_rows(vintage, unit):
-    index = FigureIndex(store(), catalogue(), vintage)
+    index = figure_index(store(), catalogue(), vintage)
     lang = current_lang()
     rows = []
     for ind in catalogue().mappable():

@@ -1,6 +1,8 @@
 """The investment planner on the web: /plan (form, map, tables, ?format=json|csv|xlsx), saved scenarios,
 side-by-side comparison, editors' unit costs, and POST /api/plans for any client. Logic: ..planning."""
+import math
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 from flask import (Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for)
 from flask_babel import gettext
@@ -11,17 +13,19 @@ from ..classify import classify
 from ..errors import Forbidden, InvalidChoice, MaisonError
 from ..figures import weakest
 from ..indicators import Indicator
-from ..planning import (CRITERIA, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS, check_cost, check_weight,
-                        frontier, load_interventions, make_plan, with_costs, with_weights)
-from ..scenarios import PlanningDB
+from ..planning import (CRITERIA, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS,
+                        check_cost, check_weight, frontier, load_interventions, make_plan, with_costs,
+                        with_weights)
+from ..scenarios import PlanningDB, ScenarioOwned
 from ..units import VINTAGES, check_vintage
 from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
-from . import exports, geo, prints
+from ..workers import Busy, TimedOut
+from . import exports, geo, limits, prints
 from .plan_workbook import plan_workbook
 from .api import format_arg
 from .context import catalogue, store
 from .locale import current_lang
-from .security import csrf
+from .security import csrf, respond
 from .views import profile_url_pattern
 
 bp = Blueprint("plans", __name__)
@@ -54,21 +58,37 @@ def _user_name():
     return getattr(user, "name", None)
 
 
+def _is_admin():
+    user = g.get("user")
+    return user is not None and user.can("admin")
+
+
+@bp.app_errorhandler(ScenarioOwned)
+def _scenario_owned(exc):
+    return respond(403, gettext("Scenario %(name)s belongs to %(owner)s: only they or an admin may replace or "
+                                "delete it. Save yours under another name.", name=exc.name,
+                                owner=exc.owner or gettext("nobody")))
+
+
 def _interventions():
     return with_weights(with_costs(load_interventions(), db().cost_overrides()), db().weight_overrides())
 
 
 def _plan(data, lang="vi"):
-    """make_plan with the editors' stored unit costs and benefit weights."""
-    planning = db()
-    return make_plan(store(), catalogue(), data, load_interventions(), planning.cost_overrides(), lang=lang,
-                     weight_overrides=planning.weight_overrides())
+    """make_plan with the editors' stored unit costs and benefit weights: the solver in a worker process
+    behind the gate of heavy jobs (429 when too many run), with the caller's time cap."""
+    planning, options = db(), limits.plan_options()
+    with limits.heavy(retry_after=math.ceil(options["time_cap"] or DEFAULT_TIME_LIMIT)):
+        return make_plan(store(), catalogue(), data, load_interventions(), planning.cost_overrides(), lang=lang,
+                         weight_overrides=planning.weight_overrides(), **options)
 
 
 def _frontier(data, lang="vi"):
-    planning = db()
-    return frontier(store(), catalogue(), data, load_interventions(), planning.cost_overrides(), lang=lang,
-                    weight_overrides=planning.weight_overrides())
+    """The frontier's solves in one worker process behind the same gate and time cap."""
+    planning, options = db(), limits.frontier_options()
+    with limits.heavy(retry_after=math.ceil(options["time_cap"] or DEFAULT_TIME_LIMIT)):
+        return frontier(store(), catalogue(), data, load_interventions(), planning.cost_overrides(), lang=lang,
+                        weight_overrides=planning.weight_overrides(), **options)
 
 
 @bp.app_context_processor
@@ -159,7 +179,7 @@ def plan():
             result = _plan(data, current_lang()).to_dict(current_lang())
             curve = _frontier(data, current_lang()) if fmt in ("html", "pdf") else None
         except MaisonError as exc:
-            if fmt != "html":
+            if fmt != "html" or isinstance(exc, (Busy, TimedOut)):
                 raise
             error = exc.to_dict()
     elif fmt != "html":
@@ -291,8 +311,13 @@ def costs():
             note = (form.get(f"weight_note_{key}") or "").strip()[:500]
             planning.set_weight(key, weights[key], note, _user_name())
             _audit("plan.weight", key, {"from": now[key].benefit_weight, "to": weights[key], "note": note})
-    back = request.form.get("back") or ""
-    return redirect(url_for("plans.plan") + ("?" + back if back and "\n" not in back else ""))
+    return redirect(url_for("plans.plan") + _query_back(request.form.get("back")))
+
+
+def _query_back(back):
+    """The /plan query a form came from, re-encoded: whatever it holds stays inside the query string."""
+    pairs = parse_qsl(back or "", keep_blank_values=True)
+    return "?" + urlencode(pairs) if pairs else ""
 
 
 def _audit(action, target, detail):
@@ -322,13 +347,12 @@ def save_scenario():
         raise Forbidden(gettext("Only editors may save scenarios."))
     query = request.form.get("query") or ""
     from werkzeug.datastructures import MultiDict
-    from urllib.parse import parse_qsl
     args = MultiDict(parse_qsl(query, keep_blank_values=True))
     vintage = check_vintage(args.get("vintage") or "pre2025")
     data = request_from_args(args, [u.code for u in _units(vintage)])
     result = _plan(data, current_lang()).to_dict(current_lang())
     name = db().save(request.form.get("name"), {"query": query, "request": result["request"]}, result,
-                     _user_name())
+                     _user_name(), admin=_is_admin())
     _audit("plan.scenario.save", name, {"budget_vnd": result["summary"]["budget_vnd"], "vintage": result["vintage"]})
     return redirect(url_for("plans.scenario", name=name))
 
@@ -351,7 +375,7 @@ def delete_scenario(name):
     if not can_edit():
         raise Forbidden(gettext("Only editors may delete scenarios."))
     db().get(name)
-    db().delete(name)
+    db().delete(name, _user_name(), admin=_is_admin())
     _audit("plan.scenario.delete", name, {})
     return redirect(url_for("plans.scenarios"))
 

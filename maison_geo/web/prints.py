@@ -6,7 +6,7 @@ from .. import documents, static_map
 from ..errors import InvalidChoice
 from ..symbols import default_symbol
 from ..units import DEFAULT_VINTAGE, check_vintage
-from ..values import FigureIndex, indicator_values
+from ..values import figure_index, indicator_values
 from .api import format_arg
 from .context import catalogue, store
 from .locale import current_lang
@@ -51,7 +51,7 @@ def atlas():
     format_arg(["pdf"])
     paper = static_map.check_paper(request.args.get("paper"))
     period = request.args.get("period") or None
-    index = FigureIndex(store(), catalogue(), vintage)
+    index = figure_index(store(), catalogue(), vintage)
     known = sorted({p for ind in catalogue().mappable() for p in index.periods(ind)})
     if period and (not period.isdigit() or int(period) not in known):
         raise InvalidChoice("period", period, known, where=f"the atlas of {vintage}")

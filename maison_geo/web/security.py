@@ -11,12 +11,20 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, render_template, request
+import json
+
+from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Request as FlaskRequest
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import BadRequest
 
 csrf = CSRFProtect()
 SECRET_FILE = "secret_key"
+# Nothing of the app needs the browser's devices or sensors: a script injected anyhow gets none of them.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb"))
 
 
 def init(app):
@@ -46,6 +54,9 @@ def init(app):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if g.get("login_needed") or (app.config.get("LOGIN_REQUIRED_TO_READ") and g.get("user") is not None):
+            response.headers["Cache-Control"] = "no-store"  # what one account sees stays out of shared caches
         return response
 
     @app.errorhandler(CSRFError)
@@ -59,6 +70,44 @@ def init(app):
         return respond(413, gettext("The file is larger than the limit of %(mb)s MB: split it into smaller "
                                     "files, or remove unused sheets and pictures.",
                                     mb=f"{limit / (1024 * 1024):g}"))
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """JSON in: NaN and Infinity (which Python's json reads, and JSON does not have) are refused."""
+
+    def loads(self, s, **kwargs):
+        kwargs.setdefault("parse_constant", _no_constant)
+        return json.loads(s, **kwargs)
+
+
+class Request(FlaskRequest):
+    """A JSON body that cannot be read is a 400 saying why: not JSON, NaN/Infinity, nested too deep."""
+
+    def get_json(self, force=False, silent=False, cache=True):
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            raise BadRequest(gettext("The JSON body is nested too deeply.")) from None
+
+    def on_json_loading_failed(self, e):
+        if e is None:
+            return super().on_json_loading_failed(e)
+        raise BadRequest(gettext("The body is not valid JSON (%(reason)s).", reason=str(e)[:200])) from e
+
+
+def safe_path(target):
+    """Only a path on this site: never another host (an open redirect), never a control character
+    (a header split); else None."""
+    if not target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
 
 
 def check_csrf(authenticated_by):

@@ -8,7 +8,7 @@ from ..classify import check_scheme, classify
 from ..qualitative import build_qualitative_view
 from ..errors import InvalidChoice
 from ..units import DEFAULT_VINTAGE, check_vintage
-from ..values import FigureIndex, indicator_values
+from ..values import figure_index, indicator_values
 from . import geo
 from .context import catalogue, store
 from .locale import current_lang
@@ -49,7 +49,7 @@ def shares_a_legend(tables):
 def split():
     vintage = check_vintage(request.args.get("vintage", DEFAULT_VINTAGE))
     scheme, k = check_scheme(request.args.get("scheme", "quantiles"), request.args.get("k", 5))
-    index = FigureIndex(store(), catalogue(), vintage)
+    index = figure_index(store(), catalogue(), vintage)
     tables = [indicator_values(store(), catalogue(), key, period, vintage, index=index)
               for key, period in panels_asked(index)]
     lang = current_lang()

@@ -10,7 +10,7 @@ from .. import symbols
 from ..maps import build_view, symbol_view
 from ..qualitative import build_qualitative_view
 from ..units import DEFAULT_VINTAGE, check_vintage
-from ..values import FigureIndex, indicator_values
+from ..values import figure_index, indicator_values
 from .context import catalogue, store
 from .locale import current_lang
 
@@ -49,7 +49,7 @@ def map_request():
 
 def choropleth(req):
     """The ValueTable and ChoroplethView of a map request."""
-    index = FigureIndex(store(), catalogue(), req.vintage)
+    index = figure_index(store(), catalogue(), req.vintage)
     table = indicator_values(store(), catalogue(), req.indicator, req.period, req.vintage, index=index)
     req.period = table.period
     return view_for(table, req)
