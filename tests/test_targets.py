@@ -61,7 +61,7 @@ def test_only_editors_set_targets(site):
 
 @pytest.mark.parametrize("body, param", [
     ({"value": 120, "year": 2030, "source": "x"}, "value"), ({"value": "lots", "year": 2030, "source": "x"}, "value"),
-    ({"value": float("nan"), "year": 2030, "source": "x"}, "value"), ({"value": 90, "year": 1990, "source": "x"}, "year"),
+    ({"value": float("nan"), "year": 2030, "source": "x"}, "body"), ({"value": 90, "year": 1990, "source": "x"}, "year"),
     ({"value": 90, "year": 2030, "source": "  "}, "source"), ({"value": 90, "year": 2030}, "source"),
 ])
 def test_a_wrong_target_is_named_and_nothing_is_saved(site, body, param):
