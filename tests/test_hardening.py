@@ -455,12 +455,15 @@ def test_limits_can_be_set_from_the_environment(store, tmp_path, monkeypatch):
         make_app(store, tmp_path)
 
 
-@pytest.mark.parametrize("path", ["/map?indicator=households&format=xlsx", "/map?indicator=households&format=gpkg"])
+@pytest.mark.parametrize("path", ["/map?indicator=households&format=xlsx", "/map?indicator=households&format=gpkg",
+                                  "/map?indicator=households&format=pdf", "/map?indicator=households&format=png&dpi=72",
+                                  "/communes/pre2025/04123?format=pdf", "/atlas?vintage=post2025",
+                                  "/plan?budget=5000000000&format=xlsx", "/plan?budget=5000000000&format=pdf"])
 def test_workbook_and_geopackage_exports_wait_their_turn_then_get_a_429(app, path):
     app.config["READ_WAIT_SECONDS"] = 0.1
     with app.extensions["maison"]["gate"].enter("ip:127.0.0.1", 5):
         busy = app.test_client().get(path)
-    assert busy.status_code == 429 and busy.headers["Retry-After"] == "5"
+    assert busy.status_code == 429 and int(busy.headers["Retry-After"]) >= 5
     assert app.test_client().get(path).status_code == 200
 
 

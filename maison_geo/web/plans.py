@@ -262,12 +262,14 @@ def _twin(fmt, result, name, title=None, curve=None):
     if fmt == "json":
         return jsonify(result)
     if fmt == "pdf":
-        return _brief(result, curve, f"{name}_{result['vintage']}_{result['period']}", title)
+        with prints.drawing():
+            return _brief(result, curve, f"{name}_{result['vintage']}_{result['period']}", title)
     rows, columns = _flat_rows(result)
     name = f"{name}_{result['vintage']}_{result['period']}"
     if fmt == "csv":
         return exports.csv_file(rows, columns, name)
-    return exports.attachment(plan_workbook(result, gettext, title), name, "xlsx")
+    with prints.drawing():
+        return exports.attachment(plan_workbook(result, gettext, title), name, "xlsx")
 
 
 REASONS = {"no_data": "no figures to find a gap", "no_gap": "no gap left to close", "closed": "every gap closed",

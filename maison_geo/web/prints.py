@@ -1,5 +1,5 @@
 """Print and document exports: /map?format=png|svg|pdf, the profile's PDF fact sheet, the atlas."""
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext
 
 from .. import documents, static_map
@@ -7,6 +7,7 @@ from ..errors import InvalidChoice
 from ..symbols import default_symbol
 from ..units import DEFAULT_VINTAGE, check_vintage
 from ..values import figure_index, indicator_values
+from . import limits
 from .api import format_arg
 from .context import catalogue, store
 from .locale import current_lang
@@ -30,16 +31,23 @@ def map_print(fmt, view):
     paper = static_map.check_paper(request.args.get("paper"))
     dpi = static_map.check_dpi(request.args.get("dpi")) if fmt == "png" else static_map.DEFAULT_DPI
     table = view.table
-    fig = static_map.map_figure(view, store().units(table.vintage), boundary_sources(table), gettext, paper)
-    name = f"maison_{table.indicator.key}_{table.period}_{table.vintage}_{paper}"
-    return document(static_map.save(fig, fmt, dpi, table.indicator.label(view.lang)), name, fmt)
+    with drawing():
+        fig = static_map.map_figure(view, store().units(table.vintage), boundary_sources(table), gettext, paper)
+        body = static_map.save(fig, fmt, dpi, table.indicator.label(view.lang))
+    return document(body, f"maison_{table.indicator.key}_{table.period}_{table.vintage}_{paper}", fmt)
+
+
+def drawing(retry_after=5):
+    """Drawing a print page is heavy work: behind the same gate as solves and uploads (429 beyond it)."""
+    return limits.heavy(retry_after=retry_after, wait=current_app.config["READ_WAIT_SECONDS"])
 
 
 def fact_sheet(unit, vintage, rows):
     attributions = [s["attribution"] for s in store().sources() if s["vintage"] == vintage]
-    fig = documents.fact_sheet(unit, vintage, rows, catalogue(), store().units(vintage), attributions,
-                               gettext, current_lang())
-    body = static_map.save(fig, "pdf", title=unit.full_name)
+    with drawing():
+        fig = documents.fact_sheet(unit, vintage, rows, catalogue(), store().units(vintage), attributions,
+                                   gettext, current_lang())
+        body = static_map.save(fig, "pdf", title=unit.full_name)
     return document(body, f"maison_profile_{unit.code}_{vintage}", "pdf")
 
 
@@ -69,5 +77,6 @@ def atlas():
             return static_map.map_figure(view_for(table, req), units, boundary_sources(table), gettext, paper)
         pages.append((f"{ind.label(current_lang())} ({table.period})", make))
     title = f"{gettext('Atlas')}: {store().meta().get('scope_label', '')}"
-    body = documents.atlas(pages, title, gettext(vintage), gettext)
+    with drawing(retry_after=20):
+        body = documents.atlas(pages, title, gettext(vintage), gettext)
     return document(body, f"maison_atlas_{vintage}" + (f"_{period}" if period else ""), "pdf")
