@@ -148,6 +148,24 @@ def test_scenarios_side_by_side_show_the_differences(store, tmp_path):
     differing = sum(1 for r in body["communes"] if r["spend_change"][1])
     assert f"{differing} xã nhận số vốn khác với kịch bản A" in page and differing > 0
     assert page.count('class="num changed"') == differing
+    maps = page[page.index('id="scenario-maps"'):]
+    assert maps.count('class="split-panel"') == 2 and "một bộ phân lớp chung cho mọi bản đồ" in page
+
+
+def test_scenario_maps_share_one_set_of_classes(client):
+    from maison_geo.web import plans
+    small = client.post("/api/plans", json={"budget": 3e9}).get_json()
+    large = client.post("/api/plans", json={"budget": 30e9}).get_json()
+    with client.application.test_request_context("/plan/compare"):
+        views, parts = plans._compare_maps([{"name": "A", "result": small}, {"name": "B", "result": large}])
+        own = plans.money_view(small, plans._units("pre2025"))
+    assert [e.label for e in views[0].legend] == [e.label for e in views[1].legend]
+    assert [e.label for e in own.legend] != [e.label for e in views[0].legend]  # alone, its own classes
+    colour_of = {}
+    for view in views:  # the same amount, the same colour, whichever map
+        for row in view.table.rows:
+            colour_of.setdefault(row.value, set()).add(view.styles[row.unit.code]["fill"])
+    assert all(len(colours) == 1 for colours in colour_of.values())
 
 
 def test_money_legend_keeps_communes_without_money_apart(client):

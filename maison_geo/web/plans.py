@@ -212,6 +212,11 @@ MONEY = Indicator("plan_million_vnd", "Vốn phân bổ theo kế hoạch", "Mon
 NOT_FUNDED_COLOR = "#ffffff"
 
 
+def money_classes(tables):
+    """One set of classes over the funded communes of every table."""
+    return classify([r.value for t in tables for r in t.rows if r.value], "quantiles", 5, MONEY)
+
+
 def money_table(result, units):
     """A ValueTable of the money each unit gets in a plan (dict), so maps.build_view can draw it."""
     by_code = {c["code"]: c for c in result["communes"]}
@@ -230,13 +235,12 @@ def money_table(result, units):
                       ValueRow(value=total, status=weakest(r.status for r in rows)), [])
 
 
-def money_view(result, units):
+def money_view(result, units, classification=None):
     """Money per commune in triệu đồng: the communes that get nothing in a class of their own
-    ("not funded"), the funded ones classed among themselves."""
+    ("not funded"), the funded ones classed among themselves (or by shared classes: the comparison)."""
     table = money_table(result, units)
-    funded = [r.value for r in table.rows if r.value]
     view = maps.build_view(table, "quantiles", 5, current_lang(), gettext,
-                           classify(funded, "quantiles", 5, MONEY))
+                           classification or money_classes([table]))
     unfunded = [r for r in table.rows if r.value == 0]
     for row in unfunded:
         view.styles[row.unit.code].update(fill=NOT_FUNDED_COLOR, band=None)
@@ -391,7 +395,9 @@ def compare():
     chosen = [db().get(n) for n in dict.fromkeys(names)]
     table = compare_table(chosen)
     if fmt == "html":
-        return render_template("plan_compare.html", chosen=chosen, table=table, saved=db().list())
+        views, parts = _compare_maps(chosen) if len(chosen) >= 2 else ([], [])
+        return render_template("plan_compare.html", chosen=chosen, table=table, saved=db().list(), views=views,
+                               parts=parts, head=maps.merged_head(parts) if parts else "")
     if fmt == "json":
         return jsonify({"scenarios": [{"name": s["name"], "request": s["result"]["request"],
                                        "summary": s["result"]["summary"], "illustrative": s["result"]["illustrative"],
@@ -407,6 +413,18 @@ def compare():
     if fmt == "csv":
         return exports.csv_file(rows, columns, name)
     return exports.xlsx_file(rows, columns, name, [table["notice"]] if table["notice"] else None, sheet="compare")
+
+
+def _compare_maps(chosen):
+    """One money map per scenario, all on the same classes, so a colour means the same amount."""
+    units = {s["result"]["vintage"]: _units(s["result"]["vintage"]) for s in chosen}
+    shared = money_classes([money_table(s["result"], units[s["result"]["vintage"]]) for s in chosen])
+    views = [money_view(s["result"], units[s["result"]["vintage"]], shared) for s in chosen]
+    parts = [maps.render_parts(maps.build_map(
+        view, geo.map_sources(s["result"]["vintage"]), profile_url_pattern(s["result"]["vintage"]),
+        [], geo.bounds(s["result"]["vintage"]), geo.attribution(s["result"]["vintage"]), None, height="100%",
+        _=gettext)) for s, view in zip(chosen, views)]
+    return views, parts
 
 
 def compare_table(chosen):
