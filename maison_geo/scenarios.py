@@ -65,43 +65,42 @@ class PlanningDB:
         finally:
             con.close()
 
-    # unit costs
+    # unit costs and benefit weights an editor set
     def cost_overrides(self):
-        if not self.path.exists():
-            return {}
-        with self._connect() as con:
-            rows = con.execute("SELECT key, unit_cost_vnd, note, by, at FROM cost_overrides").fetchall()
-        return {k: {"unit_cost_vnd": c, "note": n, "by": b, "at": a} for k, c, n, b, a in rows}
+        return self._overrides("cost_overrides", "unit_cost_vnd")
 
     def set_cost(self, key, unit_cost_vnd, note="", by=None):
-        with self._connect() as con:
-            con.execute("INSERT INTO cost_overrides (key, unit_cost_vnd, note, by, at) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT(key) DO UPDATE SET unit_cost_vnd=excluded.unit_cost_vnd, "
-                        "note=excluded.note, by=excluded.by, at=excluded.at",
-                        (key, float(unit_cost_vnd), note or "", by, _now()))
+        self._set("cost_overrides", "unit_cost_vnd", key, unit_cost_vnd, note, by)
 
     def reset_cost(self, key):
-        with self._connect() as con:
-            con.execute("DELETE FROM cost_overrides WHERE key = ?", (key,))
+        self._reset("cost_overrides", key)
 
-    # benefit weights
     def weight_overrides(self):
+        return self._overrides("weight_overrides", "benefit_weight")
+
+    def set_weight(self, key, benefit_weight, note="", by=None):
+        self._set("weight_overrides", "benefit_weight", key, benefit_weight, note, by)
+
+    def reset_weight(self, key):
+        self._reset("weight_overrides", key)
+
+    def _overrides(self, table, column):
         if not self.path.exists():
             return {}
         with self._connect() as con:
-            rows = con.execute("SELECT key, benefit_weight, note, by, at FROM weight_overrides").fetchall()
-        return {k: {"benefit_weight": w, "note": n, "by": b, "at": a} for k, w, n, b, a in rows}
+            rows = con.execute(f"SELECT key, {column}, note, by, at FROM {table}").fetchall()
+        return {k: {column: v, "note": n, "by": b, "at": a} for k, v, n, b, a in rows}
 
-    def set_weight(self, key, benefit_weight, note="", by=None):
+    def _set(self, table, column, key, value, note, by):
         with self._connect() as con:
-            con.execute("INSERT INTO weight_overrides (key, benefit_weight, note, by, at) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT(key) DO UPDATE SET benefit_weight=excluded.benefit_weight, "
+            con.execute(f"INSERT INTO {table} (key, {column}, note, by, at) VALUES (?, ?, ?, ?, ?) "
+                        f"ON CONFLICT(key) DO UPDATE SET {column}=excluded.{column}, "
                         "note=excluded.note, by=excluded.by, at=excluded.at",
-                        (key, float(benefit_weight), note or "", by, _now()))
+                        (key, float(value), note or "", by, _now()))
 
-    def reset_weight(self, key):
+    def _reset(self, table, key):
         with self._connect() as con:
-            con.execute("DELETE FROM weight_overrides WHERE key = ?", (key,))
+            con.execute(f"DELETE FROM {table} WHERE key = ?", (key,))
 
     # scenarios
     def save(self, name, request, result, by=None, admin=False):

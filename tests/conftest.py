@@ -76,3 +76,27 @@ def live_url(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(10)
+
+
+# ---- the real server and Chromium, for the browser tests (one of each per test module) ----------
+
+@pytest.fixture(scope="module")
+def server(store):
+    import os
+
+    from browser import CHROMIUM, Server
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test-deps does)")
+    running = Server(store.path)
+    yield running.url
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from browser import CHROMIUM, CHROMIUM_ARGS
+    play_api = pytest.importorskip("playwright.sync_api")
+    with play_api.sync_playwright() as play:
+        launched = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

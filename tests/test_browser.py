@@ -3,34 +3,16 @@
 Each page fixture records requests to hosts other than localhost (aborted) and console errors / uncaught
 exceptions; both lists must be empty at the end of every test. Screenshots go to test-artifacts/.
 """
-import os
 import re
 
 import pytest
 
-from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Server, Watch, hover_unit, wait_for_map, wait_until
+from browser import ARTIFACTS, Watch, hover_unit, wait_for_map, wait_until
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 UNITS_PRE2025, UNITS_POST2025 = 22, 8
-
-
-@pytest.fixture(scope="module")
-def server(store):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test-deps does)")
-    running = Server(store.path)
-    yield running.url
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with playwright_api.sync_playwright() as play:
-        launched = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def new_page(browser, **options):

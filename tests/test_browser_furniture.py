@@ -1,14 +1,13 @@
 """Map furniture and labels in the real browser: labels never overlap at desktop and phone sizes, metric
 scale, attribution without the flag and with the boundary source on every map, search, legend classes,
 the view in the address, touch, values on labels, and Ctrl+P as one landscape page."""
-import os
 import re
 import shutil
 import subprocess
 
 import pytest
 
-from browser import CHROMIUM, Server, Watch, hover_unit, wait_for_map, wait_until
+from browser import Watch, hover_unit, wait_for_map, wait_until
 from test_browser import screenshot
 
 pytestmark = pytest.mark.browser
@@ -23,25 +22,6 @@ VISIBLE_LABELS = """() => {
             inside: r.left >= frame.left && r.right <= frame.right && r.top >= frame.top && r.bottom <= frame.bottom};
   }).filter(r => r.inside);
 }"""
-
-
-@pytest.fixture(scope="module")
-def server(store):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    running = Server(store.path)
-    yield running.url
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with playwright_api.sync_playwright() as play:
-        launched = play.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                        "--disable-background-networking", "--disable-component-update",
-                                        "--disable-sync", "--no-first-run"])
-        yield launched
-        launched.close()
 
 
 def open_page(browser, url, viewport=DESKTOP, **options):

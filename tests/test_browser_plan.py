@@ -1,10 +1,8 @@
 """The planner page in the real browser, on a desktop and a 360 px phone: the summary first and within
 about three screens, the details folded, nothing wider than the screen, the map drawn."""
-import os
-
 import pytest
 
-from browser import CHROMIUM, Server, Watch, wait_for_map
+from browser import Watch, wait_for_map
 from test_browser import screenshot
 
 pytestmark = pytest.mark.browser
@@ -12,24 +10,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 DESKTOP, PHONE = {"width": 1366, "height": 768}, {"width": 360, "height": 740}
 PLAN = "/plan?budget=50+t%E1%BB%B7"
-
-
-@pytest.fixture(scope="module")
-def server(store):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test-deps does)")
-    running = Server(store.path)
-    yield running.url
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with playwright_api.sync_playwright() as play:
-        from browser import CHROMIUM_ARGS
-        launched = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _open(browser, url, viewport, **options):

@@ -1,7 +1,6 @@
 """The investment planner's core (maison_geo/planning/, maison_geo/scenarios.py), without Flask."""
 import itertools
 import random
-from dataclasses import replace
 
 import pytest
 

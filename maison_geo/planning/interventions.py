@@ -68,16 +68,7 @@ def load_interventions(path=None):
 def with_weights(interventions, overrides):
     """Interventions whose benefit weight is replaced by {key: {"benefit_weight", "by", "at", "note"}},
     shown as edited (who, when, the note, the default beside it)."""
-    out = []
-    for item in interventions:
-        edit = (overrides or {}).get(item.key)
-        if edit is None:
-            out.append(item)
-            continue
-        out.append(replace(item, benefit_weight=check_weight(item.key, edit["benefit_weight"]), weight_edit={
-            "by": edit.get("by"), "at": edit.get("at"), "note": edit.get("note") or "",
-            "default": _num(item.benefit_weight)}))
-    return out
+    return _edited(interventions, overrides, "benefit_weight", "weight_edit", check_weight)
 
 
 def check_weight(key, value):
@@ -92,16 +83,19 @@ def with_costs(interventions, overrides):
     """Interventions whose unit cost is replaced by {key: {"unit_cost_vnd", "by", "at", "note"}}.
     An edited cost keeps its basis (a planning assumption) and is shown as edited: who, when, the
     editor's note, and the default beside it."""
+    return _edited(interventions, overrides, "unit_cost_vnd", "cost_edit", check_cost)
+
+
+def _edited(interventions, overrides, field, edit_field, check):
     out = []
     for item in interventions:
         edit = (overrides or {}).get(item.key)
         if edit is None:
             out.append(item)
             continue
-        cost = check_cost(item.key, edit["unit_cost_vnd"])
-        out.append(replace(item, unit_cost_vnd=cost, cost_edit={
+        out.append(replace(item, **{field: check(item.key, edit[field]), edit_field: {
             "by": edit.get("by"), "at": edit.get("at"), "note": edit.get("note") or "",
-            "default": _num(item.unit_cost_vnd)}))
+            "default": _num(getattr(item, field))}}))
     return out
 
 

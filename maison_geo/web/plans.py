@@ -98,24 +98,24 @@ def _planning_context():
 
 # ---- the API ------------------------------------------------------------------------------------
 
-@bp.post("/api/plans")
-@csrf.exempt  # a computation: it changes nothing stored
-def api_plans():
+def _json_body():
     data = request.get_json(silent=True)
     if data is None:
         raise InvalidChoice("body", None, ["a JSON object"],
                             "send Content-Type: application/json with a JSON object")
-    return jsonify(_plan(data).to_dict(current_lang()))
+    return data
+
+
+@bp.post("/api/plans")
+@csrf.exempt  # a computation: it changes nothing stored
+def api_plans():
+    return jsonify(_plan(_json_body()).to_dict(current_lang()))
 
 
 @bp.post("/api/plans/frontier")
 @csrf.exempt  # a computation: it changes nothing stored
 def api_frontier():
-    data = request.get_json(silent=True)
-    if data is None:
-        raise InvalidChoice("body", None, ["a JSON object"],
-                            "send Content-Type: application/json with a JSON object")
-    return jsonify(_frontier(data))
+    return jsonify(_frontier(_json_body()))
 
 
 # ---- the page -----------------------------------------------------------------------------------
