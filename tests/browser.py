@@ -151,3 +151,22 @@ def hover_unit(page, code):
     assert point, f"no visible point of {code}"
     page.mouse.move(*point)
     return point
+
+
+def open_page(browser, url, viewport=None, **options):
+    """A new page (its own context) on url, watched, once its map is drawn; close it with close()."""
+    context = browser.new_context(viewport=viewport or {"width": 1366, "height": 768}, **options)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    page.watch = Watch(page)
+    page.goto(url)
+    wait_for_map(page)
+    return page
+
+
+def close(page):
+    """Check the page kept to localhost and logged no error, then close it."""
+    try:
+        page.watch.check()
+    finally:
+        page.context.close()

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from browser import Watch, hover_unit, wait_for_map, wait_until
+from browser import close, hover_unit, open_page, wait_until
 from test_browser import screenshot
 
 pytestmark = pytest.mark.browser
@@ -22,23 +22,6 @@ VISIBLE_LABELS = """() => {
             inside: r.left >= frame.left && r.right <= frame.right && r.top >= frame.top && r.bottom <= frame.bottom};
   }).filter(r => r.inside);
 }"""
-
-
-def open_page(browser, url, viewport=DESKTOP, **options):
-    context = browser.new_context(viewport=viewport, **options)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.watch = Watch(page)
-    page.goto(url)
-    wait_for_map(page)
-    return page
-
-
-def close(page):
-    try:
-        page.watch.check()
-    finally:
-        page.context.close()
 
 
 def assert_no_overlap(labels):

@@ -2,7 +2,7 @@
 about three screens, the details folded, nothing wider than the screen, the map drawn."""
 import pytest
 
-from browser import Watch, wait_for_map
+from browser import close, open_page, wait_for_map
 from test_browser import screenshot
 
 pytestmark = pytest.mark.browser
@@ -12,20 +12,10 @@ DESKTOP, PHONE = {"width": 1366, "height": 768}, {"width": 360, "height": 740}
 PLAN = "/plan?budget=50+t%E1%BB%B7"
 
 
-def _open(browser, url, viewport, **options):
-    context = browser.new_context(viewport=viewport, **options)
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    page.watch = Watch(page)
-    page.goto(url)
-    wait_for_map(page)
-    return page
-
-
 @pytest.mark.parametrize("size, lang", [("desktop", "vi"), ("phone", "vi"), ("desktop", "en"), ("phone", "en")])
 def test_the_page_reads_as_a_summary_first(browser, server, size, lang):
     viewport = DESKTOP if size == "desktop" else PHONE
-    page = _open(browser, f"{server}{PLAN}&lang={lang}", viewport, has_touch=size == "phone")
+    page = open_page(browser, f"{server}{PLAN}&lang={lang}", viewport, has_touch=size == "phone")
     try:
         screenshot(page, f"plan-{size}-{lang}.png")
         height = page.evaluate("document.documentElement.scrollHeight")
@@ -42,13 +32,12 @@ def test_the_page_reads_as_a_summary_first(browser, server, size, lang):
         headline = page.locator("#plan-headline").inner_text()
         assert ("50 tỷ đồng" in headline) if lang == "vi" else ("VND 50 billion" in headline)
         assert page.locator("#frontier circle.point").count() == 12
-        page.watch.check()
     finally:
-        page.context.close()
+        close(page)
 
 
 def test_the_budget_box_takes_an_amount_as_people_write_it(browser, server):
-    page = _open(browser, f"{server}{PLAN}", PHONE, has_touch=True)
+    page = open_page(browser, f"{server}{PLAN}", PHONE, has_touch=True)
     try:
         page.fill("input[name=budget]", "2,5 tỷ")
         page.locator("#plan-form button[type=submit]").click()
@@ -57,6 +46,5 @@ def test_the_budget_box_takes_an_amount_as_people_write_it(browser, server):
         assert page.locator("#budget-text").inner_text() == "2,5 tỷ đồng"
         assert page.locator("#budget-words").inner_text() == "hai tỷ năm trăm triệu đồng"
         assert page.locator("#by-intervention").is_visible()
-        page.watch.check()
     finally:
-        page.context.close()
+        close(page)
