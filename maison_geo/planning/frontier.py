@@ -1,8 +1,8 @@
 """What each extra tỷ buys: optimal plans for budgets from 0 to the cost of closing every gap, and the
 marginal cost per household at the budget asked."""
 from ..errors import InvalidChoice
-from .common import _num, _number
 from ..values import ILLUSTRATIVE_NOTICE
+from .common import _num, _number
 from .plan import ASSUMPTION_NOTICE, setup
 from .solve import solve_all, spend
 

@@ -86,8 +86,7 @@ class Plan:
         gaps = [r for r in rows if r["gap"]]
         if not gaps:
             return "no_data" if all(r["gap"] is None for r in rows) else "no_gap"
-        cheapest = min(self.items[i].cost for i, c in enumerate(self.funded) if c.unit.code == code) \
-            if any(c.unit.code == code for c in self.funded) else 0
+        cheapest = min((it.cost for it, c in zip(self.items, self.funded) if c.unit.code == code), default=0)
         if all(r["units"] >= r["gap"] for r in gaps):
             return "closed"
         if code in self.max_spend and spent + cheapest > self.max_spend[code] + 1e-6:
