@@ -62,6 +62,8 @@ def value_text(value, indicator, lang="vi", denominator=None, yes_no=("Có", "Kh
         if denominator:
             return f"{number(value, lang)}/{number(denominator, lang)}"
         return yes_no[0] if value else yes_no[1]
+    if decimals is None and indicator.kind == "percent":
+        decimals = display_decimals("percent")  # the maps' one precision, in every table too
     if decimals is not None:
         return with_unit(fixed(value, lang, decimals), indicator, lang)
     return with_unit(number(value, lang, decimals_for(indicator.kind, value)), indicator, lang)

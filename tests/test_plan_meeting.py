@@ -215,3 +215,10 @@ def test_the_page_lists_communes_without_the_fact(client):
     page = client.get("/plan?budget=5 tỷ&objective=weighted").get_data(as_text=True)
     assert 'id="missing-facts"' in page and "Chưa có phân loại khu vực (QĐ 861) được công bố cho 16/22" in page
     assert 'id="missing-facts"' not in client.get("/plan?budget=5 tỷ").get_data(as_text=True)
+
+
+def test_percentages_read_the_same_in_every_table_as_on_the_map(client):
+    import re as re_
+    for page in ("/communes/pre2025/04123", "/compare?codes=04123,04105", "/progress?indicator=hh_grid_pct"):
+        text = client.get(page).get_data(as_text=True)
+        assert re_.findall(r"\d+,\d %", text) and not re_.findall(r"\d+,\d\d %", text), page
