@@ -100,11 +100,10 @@ def map_values(table):
 
 def build_view(table, scheme="quantiles", k=5, lang="vi", _=_IDENTITY, classification=None):
     """classification: shared breaks (split view); by default the table's own values are classed.
-    Kinds that are not numbers (yes/no, categories) bypass classing."""
+    Kinds that are not numbers (yes/no, categories) are drawn by qualitative.build_qualitative_view."""
     indicator = table.indicator
     if not is_classed(indicator):
-        from .qualitative import build_qualitative_view
-        return build_qualitative_view(table, lang, _)
+        raise ValueError(f"{indicator.key} is not classed: draw it with qualitative.build_qualitative_view")
     values = map_values(table)
     classes = classification or classify(values, scheme, k, indicator)
     colors = ramp(indicator, classes.k)

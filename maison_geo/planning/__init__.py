@@ -23,13 +23,13 @@ from .frontier import frontier
 from .gaps import (POVERTY_INDICATOR, REMOTENESS_INDICATOR, REMOTENESS_SCALE, Candidate, candidates, data_periods,
                    missing_facts, score)
 from .interventions import Intervention, check_cost, check_weight, load_interventions, with_costs, with_weights
-from .plan import ASSUMPTION_NOTICE, Plan, Setup, make_plan, setup
+from .plan import ASSUMPTION_NOTICE, REASONS, Plan, Setup, make_plan, setup
 from .request import PlanRequest, parse_request
 from .solve import Item, Solution, greedy, group_spend, solve_all, solve_milp, spend
 
 __all__ = ["ASSUMPTION_NOTICE", "CRITERIA", "Candidate", "DEFAULT_MIP_GAP", "DEFAULT_TIME_LIMIT",
            "DEFAULT_WEIGHTS", "Intervention", "Item", "MAX_BUDGET", "MAX_TIME_LIMIT", "OBJECTIVES", "PLAN_YEARS",
-           "PLANNING_ASSUMPTION", "POVERTY_INDICATOR", "Plan", "PlanError", "PlanRequest", "RANKINGS",
+           "PLANNING_ASSUMPTION", "POVERTY_INDICATOR", "Plan", "PlanError", "PlanRequest", "RANKINGS", "REASONS",
            "REMOTENESS_INDICATOR", "REMOTENESS_SCALE", "Setup", "Solution", "candidates", "check_cost", "check_weight", "data_periods",
            "frontier", "greedy", "group_spend", "load_interventions", "make_plan", "missing_facts", "parse_request", "score", "setup", "solve_all", "solve_milp",
            "spend", "with_costs", "with_weights"]

@@ -2,6 +2,7 @@
 returns a Plan (rows, communes, values after the plan, summary, and the JSON of it all)."""
 from dataclasses import dataclass, replace
 
+from ..contract import N_
 from ..errors import InvalidChoice
 from ..values import ILLUSTRATIVE_NOTICE, figure_index
 from .common import DEFAULT_MIP_GAP, PlanError, _num
@@ -14,6 +15,12 @@ ASSUMPTION_NOTICE = ("Giả định lập kế hoạch: đơn giá và số hộ
                      "mục tiêu là phủ kín 100 % khi chưa có mục tiêu chính thức. / Planning assumptions: unit "
                      "costs and beneficiaries per unit have no source; the target is full coverage where no "
                      "official target is recorded.")
+
+
+# why a commune got what it got (Plan.reason), as the pages say it (msgids)
+REASONS = {"no_data": N_("no figures to find a gap"), "no_gap": N_("no gap left to close"),
+           "closed": N_("every gap closed"), "minimum": N_("its minimum share decided the amount"),
+           "cap": N_("its maximum share stopped it"), "budget": N_("the budget went to items that reach more per đồng")}
 
 
 @dataclass

@@ -291,6 +291,7 @@ def map_parts(coll, period, locator=None):
     """The collection on a map for its HTML pages: the indicator's choropleth of the year shown (by
     default the year the map page would show), or the units alone; a click opens the unit's profile."""
     from .. import maps
+    from ..qualitative import build_qualitative_view
     from ..values import indicator_values
     from .views import profile_url_pattern
     vintage = coll["vintage"]
@@ -298,7 +299,8 @@ def map_parts(coll, period, locator=None):
     if coll["indicator"]:
         table = indicator_values(store(), catalogue(), coll["indicator"], period, vintage,
                                  index=provider().index_of(vintage))
-        view = maps.build_view(table, "quantiles", 5, current_lang(), gettext)
+        view = (build_qualitative_view(table, current_lang(), gettext) if table.indicator.qualitative
+                else maps.build_view(table, "quantiles", 5, current_lang(), gettext))
     attribution = [s["attribution"] for s in store().sources() if s["vintage"] == vintage]
     return maps.render_parts(maps.build_map(view, geo.map_sources(vintage), profile_url_pattern(vintage),
                                             geo.labels(vintage), geo.bounds(vintage), attribution,

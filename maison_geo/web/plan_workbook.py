@@ -6,6 +6,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from ..planning import REASONS
 from .tables import safe_cell
 
 MONEY = '#,##0 "đ"'
@@ -63,7 +64,6 @@ def _summary(sheet, result, _, name):
 
 
 def _by_commune(sheet, result, _, name):
-    from .plans import REASONS
     _row(sheet, [_("Code"), _("Commune"), _("Money"), _("Households benefiting"), _("Cost to close all gaps"),
                  _("Minimum"), _("Maximum"), _("Why"), _("illustrative")], bold=True)
     for c in result["communes"]:

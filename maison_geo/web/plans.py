@@ -13,7 +13,7 @@ from ..classify import classify
 from ..errors import Forbidden, InvalidChoice, MaisonError
 from ..figures import weakest
 from ..indicators import Indicator
-from ..planning import (CRITERIA, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS,
+from ..planning import (CRITERIA, REASONS, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS,
                         check_cost, check_weight, frontier, load_interventions, make_plan, with_costs,
                         with_weights)
 from ..scenarios import PlanningDB, ScenarioOwned
@@ -203,7 +203,8 @@ def _page(result, error, vintage, units, interventions, args, status=200, scenar
         "plan.html", result=result, error=error, vintage=vintage, units=units, interventions=interventions,
         intervention_of=intervention_of, args=args, years=PLAN_YEARS, vintages=VINTAGES,
         objectives=OBJECTIVES, rankings=RANKINGS, criteria=CRITERIA, default_weights=DEFAULT_WEIGHTS,
-        parts=parts, view=view, scenario=scenario, curve=curve, query=request.query_string.decode("utf-8", "replace"),
+        parts=parts, view=view, scenario=scenario, curve=curve, reasons={k: gettext(v) for k, v in REASONS.items()},
+        query=request.query_string.decode("utf-8", "replace"),
         illustrative_notice=ILLUSTRATIVE_NOTICE), status
 
 
@@ -274,11 +275,6 @@ def _twin(fmt, result, name, title=None, curve=None):
         return exports.csv_file(rows, columns, name)
     with prints.drawing():
         return exports.attachment(plan_workbook(result, gettext, title), name, "xlsx")
-
-
-REASONS = {"no_data": "no figures to find a gap", "no_gap": "no gap left to close", "closed": "every gap closed",
-           "minimum": "its minimum share decided the amount", "cap": "its maximum share stopped it",
-           "budget": "the budget went to items that reach more per đồng"}
 
 
 def _brief(result, curve, name, title=None):
