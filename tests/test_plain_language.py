@@ -2,6 +2,7 @@
 Vietnamese, logged in as admin, with a saved scenario, an import and a target in the store; its VISIBLE
 text (tags, scripts, styles and attribute values stripped) must hold no catalogue key, no `python -m`,
 no ISO timestamp and no English sentence."""
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -235,3 +236,16 @@ def test_audit_details_are_words_in_the_ui_language(app):
         assert target_text({"target": "version 4"}) == "Phiên bản 4"
     with app.test_request_context("/audit?lang=en"):
         assert detail_lines(entry)[1] == "may: viewer"
+
+
+def test_an_upload_report_names_indicators_not_keys(site):
+    app, web = site
+    token = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/imports").get_data(as_text=True)).group(1)
+    bad = "Mã;Số bản/tiểu khu;Số bản có cổng bản\n04132;11;14\n".encode()
+    page = web.post("/imports", data={"csrf_token": token, "file": (io.BytesIO(bad), "b.csv"), "period": "2024",
+                                      "status": "official", "source": "Báo cáo xã"},
+                    content_type="multipart/form-data")
+    text = visible_text(page.get_data(as_text=True))
+    assert "Số bản có cổng bản (“14”) lớn hơn Số bản/tiểu khu (11) ở Xã Chiềng Mai." in text
+    assert "ban_with_gate" not in text and "ban_count" not in text
+    assert problems(page.get_data(as_text=True), _keys()) == []
