@@ -87,4 +87,11 @@ def _respond(status, body):
         return exception(status, body)
     if _wants_json():
         return jsonify(body), status
-    return render_template("error.html", status=status, error=body, line=plain_line(status, body)), status
+    return render_template("error.html", status=status, error=body, line=plain_line(status, body),
+                           valid=readable_choices(body)), status
+
+
+def readable_choices(body):
+    """The valid choices when a reader knows them as they are (years, numbers), never internal keys."""
+    choices = [str(c) for c in body.get("choices") or []]
+    return choices if choices and all(c.isdigit() for c in choices) else []
