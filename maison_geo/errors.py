@@ -1,4 +1,5 @@
 """Typed errors of the core; the web layer maps each to one HTTP status in one place."""
+import re
 
 
 class MaisonError(Exception):
@@ -13,7 +14,7 @@ class InvalidChoice(MaisonError):
     a valid value is; without either, the message says that no value is available (`where`: for what)."""
 
     def __init__(self, param, value, choices, reason="", where=""):
-        self.param, self.value, self.choices = param, value, list(choices)
+        self.param, self.value, self.choices, self.reason = param, value, list(choices), reason
         if self.choices:
             why = f" ({reason})" if reason else ""
             shown = ", ".join(str(c) for c in self.choices)
@@ -26,6 +27,14 @@ class InvalidChoice(MaisonError):
     def to_dict(self):
         return {"error": str(self), "param": self.param, "value": self.value,
                 "choices": self.choices}
+
+    def reason_text(self, _, english=False):
+        """The reason in the UI language when the catalogue has it (or for numbers it knows), else ''."""
+        shares = re.match(r"^the minimum shares sum to (\S+) %, above 100 % of the budget$", self.reason or "")
+        if shares:
+            return _("the minimum shares add up to %(total)s %%, above 100 %% of the budget", total=shares.group(1))
+        said = _(self.reason) if self.reason else ""
+        return said if english or said != self.reason else ""
 
 
 class Forbidden(MaisonError):

@@ -67,3 +67,21 @@ def value_text(value, indicator, lang="vi", denominator=None, yes_no=("Có", "Kh
     if decimals is not None:
         return with_unit(fixed(value, lang, decimals), indicator, lang)
     return with_unit(number(value, lang, decimals_for(indicator.kind, value)), indicator, lang)
+
+
+LOCAL_ZONE = "Asia/Ho_Chi_Minh"
+
+
+def local_time(stamp, lang="vi"):
+    """An ISO time as officers read it, in Vietnam's time: '2026-12-02T11:52:47+00:00' → '02/12/2026 18:52'
+    (vi) or '2 Dec 2026 18:52' (en). A time without a zone is taken as UTC; text that is no time is kept."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return "" if stamp is None else str(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(ZoneInfo(LOCAL_ZONE))
+    return moment.strftime("%d/%m/%Y %H:%M") if lang == "vi" else f"{moment.day} {moment:%b %Y %H:%M}"

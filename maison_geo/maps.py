@@ -8,6 +8,7 @@ from jinja2 import Template
 from markupsafe import Markup, escape
 
 from . import symbols
+from .citations import source_text
 from .classify import classify, is_classed
 from .formatting import display_decimals, fixed, number, value_text
 
@@ -182,7 +183,7 @@ def tooltip_html(row, table, lang="vi", _=_IDENTITY, ranked=None, shown=None):
     if row.status:
         css = "illustrative" if row.status == "illustrative" else "status"
         lines.append(Markup("<span class='{}'>{}</span>").format(css, _(STATUS_LABELS[row.status])))
-        lines.append(Markup("<small>{}: {}</small>").format(_("Source"), _shorten(row.source)))
+        lines.append(Markup("<small>{}: {}</small>").format(_("Source"), _shorten(source_text(row.source, _))))
     else:
         lines.append(escape(_("No data")))
     return str(Markup("<br>").join(lines))

@@ -80,7 +80,9 @@ def test_an_edited_static_file_gets_a_new_cache_key(app, tmp_path, monkeypatch):
 
 def test_a_bad_parameter_is_named_in_the_ui_language(client):
     page = client.get("/map?indicator=nope").get_data(as_text=True)
-    assert "Địa chỉ có một giá trị không dùng được: indicator = nope." in page
+    assert "Giá trị “nope” của chỉ tiêu trong địa chỉ không dùng được: hãy chọn lại trên trang" in page
+    assert "indicator" not in page.split('class="error"')[1].split("</p>")[0]  # no internal key on the page
     english = client.get("/map?indicator=nope&lang=en").get_data(as_text=True)
-    assert "The address has a value that cannot be used: indicator = nope." in english
+    assert "The value “nope” given for the indicator in the address cannot be used" in english
+    assert client.get("/map?indicator=nope&format=json").get_json()["param"] == "indicator"  # the detail
     assert "&lt;script&gt;" in client.get("/map?indicator=<script>").get_data(as_text=True)

@@ -201,7 +201,8 @@ def test_numerator_above_denominator():
     report = check("Mã;Số bản/tiểu khu;Số bản có cổng bản\n04132;11;12\n")
     found = problem(report, "numerator_above_denominator")
     assert (found.row, found.column) == (2, "C")
-    assert "ban_with_gate (“12”) is above ban_count (11)" in found.message
+    assert "Villages with a village gate (“12”) is above Villages (bản/tiểu khu) (11)" in found.message
+    assert found.params["numerator"] == "ban_with_gate"  # scripts keep the key
     long = problem(check("code;indicator;value;denominator\n04132;road_paved_to_centre;3;2\n"),
                    "numerator_above_denominator")
     assert long.row == 2

@@ -73,6 +73,9 @@ MESSAGES = {
 EXTRAS = {"suggestions": "Did you mean: %(suggestions)s?",
           "merged_into": "Since 1 July 2025 it is part of %(merged_into)s."}
 TRANSLATED_PARAMS = {"of", "choices"}  # labels of the catalogue (msgids)
+# Indicator keys kept as keys in a problem's params (for scripts) but named by their label in its message.
+KEY_PARAMS = {"numerator", "denominator", "indicator"}
+DENOMINATOR_COLUMN = "the denominator column"  # the long format's own 'denominator' (a msgid)
 WARNINGS = {"not_utf8", "ambiguous_decimal", "ignored_column", "unknown_name_with_code", "total_row", "duplicate_same",
             "numerator_above_current", "denominator_below_current", "far_from_previous"}
 
@@ -110,6 +113,8 @@ class Problem:
     def render(self, translate=None):
         translate = translate or (lambda s: s)
         params = {"value": _quote(self.value), **self.params}
+        for key in KEY_PARAMS & params.keys():
+            params[key] = translate(_label_en(params[key]))
         for key in TRANSLATED_PARAMS & params.keys():  # labels of the catalogue, shown in the UI language
             params[key] = "; ".join(translate(part) for part in str(params[key]).split("; "))
         try:
@@ -125,6 +130,29 @@ class Problem:
         return {"severity": self.severity, "code": self.code, "row": self.row, "column": self.column,
                 "header": self.header, "value": self.value, "message": self.render(translate),
                 "params": self.params}
+
+
+def _label_en(key):
+    """An indicator key's English label (a msgid of the catalogue); 'denominator' names the long format's
+    column; anything else is kept."""
+    from ..errors import InvalidChoice
+    if key == "denominator":
+        return DENOMINATOR_COLUMN
+    try:
+        return _catalogue().get(key).label_en
+    except InvalidChoice:
+        return key
+
+
+def _catalogue():
+    global _CATALOGUE
+    if _CATALOGUE is None:
+        from ..indicators import Catalogue
+        _CATALOGUE = Catalogue.load()
+    return _CATALOGUE
+
+
+_CATALOGUE = None
 
 
 def _quote(value):

@@ -31,6 +31,15 @@ def userdata():
     return current_app.extensions["maison"]["store"].userdata
 
 
+
+def ui_words(text):
+    """gettext, which also knows the indicators' labels: an upload's messages name indicators, never keys."""
+    if current_lang() == "vi":
+        labels = {ind.label_en: ind.label_vi for ind in catalogue()}
+        if text in labels:
+            return labels[text]
+    return gettext(text)
+
 @bp.record_once
 def _settings(state):
     state.app.config.setdefault("UPLOAD_RETENTION_DAYS", 90)  # uploads that never became a version
@@ -38,7 +47,7 @@ def _settings(state):
 
     @state.app.errorhandler(QuotaFull)
     def quota_full(exc):
-        return respond(413, exc.render(gettext))
+        return respond(413, exc.render(ui_words))
 
 
 def declaration(values):
@@ -120,7 +129,7 @@ def _check(data, file_name, declared):
 
 
 def _report_page(report, upload_id, declared, moved=False):
-    view = report.to_dict(translate=gettext)
+    view = report.to_dict(translate=ui_words)
     return render_template("imports_report.html", report=report, view=view, upload_id=upload_id,
                            declared=declared, base=userdata().head(), moved=moved, labels=_labels(),
                            shown=SHOWN, unit_types=UNIT_TYPES), 200 if report.ok else 422
@@ -188,7 +197,7 @@ def api_imports():
     data = file.read()
     upload_id = _keep(file.filename or "", data)
     report = _check(data, file.filename or "", declaration(values))
-    body = {"dry_run": dry_run, "upload_id": upload_id, "report": report.to_dict(translate=gettext)}
+    body = {"dry_run": dry_run, "upload_id": upload_id, "report": report.to_dict(translate=ui_words)}
     if not report.ok:
         return jsonify(body), 422
     if dry_run:
@@ -196,7 +205,7 @@ def api_imports():
     try:
         body["version"] = version_json(commit(report, upload_id, _base(values)))
     except BaseMoved as exc:
-        return respond(409, exc.render(gettext))
+        return respond(409, exc.render(ui_words))
     return jsonify(body), 201
 
 

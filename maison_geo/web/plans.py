@@ -19,6 +19,7 @@ from ..planning import (CRITERIA, REASONS, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, 
 from ..scenarios import PlanningDB, ScenarioOwned
 from ..units import VINTAGES, check_vintage
 from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
+from .errors import form_line, plain_line
 from ..workers import Busy, TimedOut
 from . import exports, geo, limits, prints
 from .plan_workbook import plan_workbook
@@ -181,7 +182,8 @@ def plan():
         except MaisonError as exc:
             if fmt != "html" or isinstance(exc, (Busy, TimedOut)):
                 raise
-            error = exc.to_dict()
+            error = {**exc.to_dict(), "line": form_line(exc) if isinstance(exc, InvalidChoice)
+                     else plain_line(exc.status, exc.to_dict())}
     elif fmt != "html":
         raise InvalidChoice("budget", None, [], "give a budget (VND) to compute a plan")
     if fmt != "html":

@@ -163,4 +163,4 @@ def respond(status, message, **extra):
     body = {"error": message, "status": status, **extra}
     if wants_json():
         return jsonify(body), status
-    return render_template("error.html", status=status, error=body), status
+    return render_template("error.html", status=status, error=body, line=message), status
