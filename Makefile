@@ -5,10 +5,15 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test data venv test-deps chromium gdal illustrative benchmark clean
+.PHONY: run serve test data venv test-deps chromium gdal illustrative benchmark clean
 
 run: data
 	HOST=$(HOST) PORT=$(PORT) $(PY) server.py
+
+# The production server: gunicorn, WORKERS processes (default 2 x cores + 1), THREADS threads each
+# (default 2), access log on stdout; settings in gunicorn.conf.py.
+serve: data
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py "maison_geo:create_app()"
 
 test: data test-deps
 	$(PY) -m pytest

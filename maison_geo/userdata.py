@@ -603,10 +603,14 @@ class UserData:
             return [_figure(r) for r in conn.execute(sql, params)]
 
     def data_version(self):
-        """(active version, file identity): another value whenever the active figures may differ."""
+        """(active version, latest target, file identity): another value whenever the active figures or
+        the editors' targets may differ (web.caching keys its responses by it). One read."""
         if not self.exists():
-            return 0, None
-        return self.head(), self.path.stat().st_ino
+            return 0, 0, None
+        with self._read() as conn:
+            head, target = conn.execute("SELECT (SELECT coalesce(max(id), 0) FROM versions), "
+                                        "(SELECT coalesce(max(id), 0) FROM targets)").fetchone()
+        return head, target, self.path.stat().st_ino
 
     def active_figures(self, vintage=None):
         """The figures of the active version, cached until another version becomes active."""

@@ -52,6 +52,9 @@ def app(store, tmp_path_factory):
 
 @pytest.fixture()
 def client(app):
+    """A client of the session's app, its response cache emptied: a test that patches code or
+    configuration sees its own rendering, not one kept by an earlier test (web.caching)."""
+    app.extensions["maison"]["responses"].clear()
     return app.test_client()
 
 

@@ -39,7 +39,7 @@ class LayeredStore(Store):
         path = getattr(self.base, "path", None)
         if path is None:
             return None  # a store in memory: no way to tell a change, so nothing is kept
-        built = path.stat().st_mtime_ns if path.is_file() else None
+        built = (path.stat().st_mtime_ns, path.stat().st_ino) if path.is_file() else None
         return built, str(self.userdata.path), self.userdata.data_version()
 
     def figures(self, vintage=None):

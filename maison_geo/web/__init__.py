@@ -50,8 +50,8 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import (api, auth, compare, eras, errors, filters, imports, limits, locale, ogc, openapi, pages, plans,
-                   prints, split, targets, vendor)
+    from . import (api, auth, caching, compare, eras, errors, filters, health, imports, limits, locale, ogc,
+                   openapi, pages, plans, prints, split, targets, vendor)
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     app.config.setdefault("COMPRESS_CACHE_BACKEND", vendor.StaticGzipCache)
@@ -61,7 +61,9 @@ def create_app(config=None):
     security.init(app)
     limits.init(app)
     auth.init(app)
+    caching.init(app)  # after auth: only anonymous answers are kept
     filters.register(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(ogc.bp)

@@ -15,7 +15,7 @@ from ..userdata import TOKEN_DAYS, UserDataError
 from .security import check_csrf, respond, safe_path, wants_json
 
 bp = Blueprint("auth", __name__)
-OPEN_ENDPOINTS = {"auth.login", "auth.logout", "static", "vendor.asset"}
+OPEN_ENDPOINTS = {"auth.login", "auth.logout", "static", "vendor.asset", "health.healthz"}
 
 
 def userdata():

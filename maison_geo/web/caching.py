@@ -1,0 +1,229 @@
+"""Work not repeated: rendered pages and JSON kept per (URL, data version, language), ETags and 304 on
+every page and API answer, static files under hashed URLs with a year's cache lifetime.
+
+The data version is the store's (web.context.store().data_version(): the GeoPackage's identity, the
+active imported version, the latest target set by an editor), read once per request. An import, a
+restore, a target or a data step gives another version, so a response kept under the previous one is
+never served again: nothing stale, in this process or in any other on the same files.
+
+What is kept: the 200 answers to anonymous GET requests (no session user, no API token), except the
+planner's pages (its scenarios and cost overrides live in another file, with no version) and answers
+that carry a CSRF token or a cookie of their own. Kept at most MAX_ENTRIES answers, MAX_BYTES in all
+(least recently used first out); an answer larger than MAX_ENTRY_BYTES is never kept.
+
+ETags: an anonymous answer's ETag is computed before any work, from the code version, the data
+version, the URL, the language, the Accept header and the encoding, so a matching If-None-Match gets
+its 304 without rendering. Every other 200 answer (a logged-in page, the planner) gets an ETag hashed
+from its body, and a 304 when it matches.
+"""
+import hashlib
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from flask import current_app, g, request
+from werkzeug.wrappers import Response
+
+from .. import paths
+
+MAX_ENTRIES = 512
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ENTRY_BYTES = 4 * 1024 * 1024
+NOT_KEPT_BLUEPRINTS = {"plans", "auth"}       # the planner's file has no data version; logins are personal
+NOT_KEPT_ENDPOINTS = {"static", "vendor.asset", "health.healthz"}
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+class ResponseCache:
+    """A thread-safe LRU of finished responses (status, headers, body), bounded in count and bytes."""
+
+    def __init__(self, max_entries=MAX_ENTRIES, max_bytes=MAX_BYTES):
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._entries, self._bytes, self._lock = OrderedDict(), 0, threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        size = len(entry[2])
+        with self._lock:
+            if key in self._entries:
+                self._bytes -= len(self._entries.pop(key)[2])
+            self._entries[key] = entry
+            self._bytes += size
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                self._bytes -= len(self._entries.popitem(last=False)[1][2])
+
+    def __len__(self):
+        return len(self._entries)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+def code_version(roots=None):
+    """A digest of the code, templates, static files and catalogues (names, sizes, modification times):
+    a deployment of new code gives new ETags."""
+    digest = hashlib.sha256()
+    for root in roots or (paths.REPO / "maison_geo", paths.REPO / "templates"):
+        for path in sorted(Path(root).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def data_version():
+    """The store's data version, read once per request."""
+    if "data_version" not in g:
+        store = current_app.extensions["maison"]["store"]
+        g.data_version = store.data_version() if hasattr(store, "data_version") else None
+    return g.data_version
+
+
+def _wants_gzip():
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
+def _anonymous_get():
+    return (request.method == "GET" and g.get("user") is None and g.get("auth") is None
+            and not request.headers.get("Authorization")
+            and request.endpoint not in NOT_KEPT_ENDPOINTS and request.blueprint not in NOT_KEPT_BLUEPRINTS)
+
+
+def _version_etag(encoding):
+    from .locale import current_lang
+    version = data_version()
+    if version is None:
+        return None  # a store that cannot tell a change: nothing kept, ETags from the body
+    state = current_app.extensions["maison"]
+    text = "\n".join((state["code_version"], repr(version), request.full_path, current_lang(),
+                      request.headers.get("Accept", ""), encoding))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _cache():
+    return current_app.extensions["maison"]["responses"]
+
+
+def serve_known():
+    """before_request: an anonymous GET answered from what was already done (304, or the kept body)."""
+    g.cache_key = None
+    if not _anonymous_get():
+        return None
+    encoding = "gzip" if _wants_gzip() else "identity"
+    etag = _version_etag(encoding)
+    if etag is None:
+        return None
+    g.cache_key = etag
+    if etag in request.if_none_match:
+        g.cache_hit = True
+        return _not_modified(etag)
+    entry = _cache().get(etag)
+    if entry is None:
+        return None
+    g.cache_hit = True
+    status, headers, body = entry
+    return Response(body, status=status, headers=headers)
+
+
+def _not_modified(etag):
+    response = Response(status=304)
+    response.set_etag(etag)
+    response.headers["Vary"] = "Accept-Encoding, Cookie"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def finish(response):
+    """after_request, run last (after compression): the ETag, the 304, and keeping the answer."""
+    if g.get("cache_hit") or request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    if response.is_streamed or response.direct_passthrough or request.endpoint in ("static", "vendor.asset"):
+        return response  # files: send_file's own ETag and 304
+    key = g.get("cache_key")
+    if key and _keepable(response):
+        response.set_etag(key)
+        _vary(response)
+        if not response.cache_control.max_age:
+            response.cache_control.no_cache = True
+        _cache().put(key, (response.status_code, _kept_headers(response), response.get_data()))
+    else:
+        response.add_etag()  # a hash of the body: right whatever the answer depends on
+    return response.make_conditional(request)
+
+
+def _keepable(response):
+    return ("csrf_token" not in g and g.get("user") is None and "no-store" not in response.headers.get(
+        "Cache-Control", "") and "private" not in response.headers.get("Cache-Control", "")
+        and not any(name != "lang" for name in _cookies(response))
+        and len(response.get_data()) <= MAX_ENTRY_BYTES)
+
+
+def _cookies(response):
+    return [header.split("=", 1)[0].strip() for header in response.headers.getlist("Set-Cookie")]
+
+
+def _kept_headers(response):
+    """The headers to replay: not the language cookie (web.locale sets it again when asked)."""
+    return [(name, value) for name, value in response.headers.items() if name.lower() != "set-cookie"]
+
+
+def _vary(response):
+    for field in ("Accept-Encoding", "Cookie"):
+        if field.lower() not in response.headers.get("Vary", "").lower():
+            response.vary.add(field)
+
+
+# ---- static files under hashed URLs ------------------------------------------------------------------
+
+def static_hash(filename):
+    """The first 12 hex digits of the SHA-256 of a static file, memoised per modification time."""
+    folder = Path(current_app.static_folder)
+    try:
+        stat = (folder / filename).stat()
+    except (OSError, ValueError):
+        return None
+    memo = current_app.extensions["maison"]["static_hashes"]
+    found = memo.get(filename)
+    if found and found[0] == stat.st_mtime_ns:
+        return found[1]
+    digest = hashlib.sha256((folder / filename).read_bytes()).hexdigest()[:12]
+    memo[filename] = (stat.st_mtime_ns, digest)
+    return digest
+
+
+def add_static_hash(endpoint, values):
+    """url_defaults: url_for('static', filename='map.js') → /static/map.js?v=<hash of the file>."""
+    if endpoint == "static" and "v" not in values and values.get("filename"):
+        digest = static_hash(values["filename"])
+        if digest:
+            values["v"] = digest
+
+
+def immutable_static(response):
+    """A static file asked for under its current hash is kept for a year, never revalidated."""
+    if request.endpoint == "static" and response.status_code in (200, 304):
+        filename = (request.view_args or {}).get("filename", "")
+        if request.args.get("v") and request.args.get("v") == static_hash(filename):
+            response.cache_control.no_cache = None
+            response.cache_control.public = True
+            response.cache_control.max_age = STATIC_MAX_AGE
+            response.cache_control.immutable = True
+    return response
+
+
+def init(app):
+    """Register after web.auth (the user must be known): serve_known runs after load_user, and finish
+    runs after every other after_request function, compression included."""
+    app.extensions["maison"].update(responses=ResponseCache(), static_hashes={}, code_version=code_version())
+    app.before_request(serve_known)
+    app.after_request(immutable_static)
+    app.after_request_funcs.setdefault(None, []).insert(0, finish)  # run in reverse: first in, last run
+    app.url_defaults(add_static_hash)

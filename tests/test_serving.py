@@ -1,0 +1,230 @@
+"""Serving: /healthz, ETags and 304, the response cache and its invalidation, hashed static URLs, gunicorn."""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from browser import REPO, free_port
+from fixtures.entry import add_accounts, api_upload, login, make_app, userdata
+
+HOUSEHOLDS = "Mã;Tên xã;Số hộ\n04105;Hát Lót;5.300\n04108;Chiềng Sung;1.600\n".encode()
+VALUES = "/api/values?indicator=households&period=2024"
+
+
+def cache(app):
+    return app.extensions["maison"]["responses"]
+
+
+@pytest.fixture()
+def fresh(store, tmp_path):
+    app = make_app(store, tmp_path, PLANNING_DB=str(tmp_path / "planning.sqlite"))
+    app.tokens = add_accounts(app)
+    return app
+
+
+def households(client):
+    rows = client.get(VALUES).get_json()["rows"]
+    return {r["code"]: r["value"] for r in rows}
+
+
+# ---- /healthz -------------------------------------------------------------------------------------------
+
+def test_healthz_answers_ok_when_the_store_and_the_user_data_can_be_read(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "checks": {"store": "ok", "userdata": "ok"}}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_is_503_without_a_store(tmp_path):
+    from maison_geo import create_app
+    app = create_app({"TESTING": True, "STORE_PATH": str(tmp_path / "missing.gpkg"),
+                      "USERDATA_PATH": str(tmp_path / "u.sqlite")})
+    body = app.test_client().get("/healthz?lang=en")
+    assert body.status_code == 503
+    found = body.get_json()
+    assert found["status"] == "error" and found["checks"]["userdata"] == "ok"
+    assert "missing.gpkg" in found["checks"]["store"] and "store" in found["error"]
+    vietnamese = app.test_client().get("/healthz").get_json()["error"]
+    assert vietnamese.startswith("Chưa sẵn sàng")
+
+
+def test_healthz_is_503_when_the_user_data_is_not_a_database(store, tmp_path):
+    broken = tmp_path / "userdata.sqlite"
+    broken.write_bytes(b"this is not SQLite" * 100)
+    app = make_app(store, tmp_path)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["store"] == "ok"
+    assert "DatabaseError" in response.get_json()["checks"]["userdata"]
+
+
+def test_healthz_needs_no_login_when_reading_does(store, tmp_path):
+    app = make_app(store, tmp_path, LOGIN_REQUIRED_TO_READ=True)
+    client = app.test_client()
+    assert client.get("/map").status_code == 302
+    assert client.get("/healthz").status_code == 200
+
+
+# ---- ETag and 304 ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/map", VALUES, "/api/units?vintage=pre2025", "/communes/pre2025/04105"])
+def test_pages_and_api_answers_carry_an_etag_and_give_304(fresh, path):
+    client = fresh.test_client()
+    first = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    other = client.get(path, headers={"If-None-Match": first.headers["ETag"]})  # identity: another body
+    assert other.status_code == 200 and other.headers["ETag"] != first.headers["ETag"]
+
+
+def test_the_etag_differs_per_language(fresh):
+    client = fresh.test_client()
+    vi, en = client.get("/map?lang=vi"), client.get("/map?lang=en")
+    assert vi.headers["ETag"] != en.headers["ETag"]
+    assert "Bản đồ" in vi.get_data(as_text=True) and "Map" in en.get_data(as_text=True)
+
+
+def test_static_files_have_hashed_urls_immutable_and_304(client):
+    html = client.get("/map").get_data(as_text=True)
+    url = re.search(r'src="(/static/map\.js\?v=([0-9a-f]{12}))"', html)
+    assert url, "map.js is not linked under its hash"
+    import hashlib
+    assert url.group(2) == hashlib.sha256((REPO / "maison_geo/static/map.js").read_bytes()).hexdigest()[:12]
+    response = client.get(url.group(1))
+    control = response.headers["Cache-Control"]
+    assert response.status_code == 200 and "immutable" in control and "max-age=31536000" in control
+    assert "no-cache" not in control
+    assert client.get(url.group(1), headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    stale = client.get("/static/map.js?v=000000000000")  # an old hash: served, but not kept for a year
+    assert stale.status_code == 200 and "immutable" not in stale.headers.get("Cache-Control", "")
+
+
+# ---- the response cache --------------------------------------------------------------------------------
+
+def test_an_answer_is_rendered_once_then_served_from_the_cache(fresh, monkeypatch):
+    client = fresh.test_client()
+    first = client.get(VALUES)
+    from maison_geo.web import views
+    monkeypatch.setattr(views, "figure_index", lambda *a: pytest.fail("rendered again"))
+    again = client.get(VALUES)
+    assert again.status_code == 200 and again.data == first.data and len(cache(fresh)) >= 1
+
+
+def test_an_import_is_seen_at_the_next_request_never_a_stale_answer(fresh):
+    client = fresh.test_client()
+    before = households(client)
+    before_etag = client.get(VALUES).headers["ETag"]
+    assert before.get("04105") != 5300
+    response = api_upload(client, HOUSEHOLDS, token=fresh.tokens["lan"], period=2024, lang=None)  # no lang cookie
+    assert response.status_code == 201, response.get_json()
+    assert "lang" not in response.headers.get("Set-Cookie", "")
+    assert households(client)["04105"] == 5300
+    revalidated = client.get(VALUES, headers={"If-None-Match": before_etag})
+    assert revalidated.status_code == 200 and revalidated.headers["ETag"] != before_etag
+
+
+def test_another_process_on_the_same_files_sees_the_import(fresh, store, tmp_path):
+    """Two app instances (two processes under gunicorn) share the files, not the caches."""
+    other = make_app(store, tmp_path)  # the same user-data file
+    reader = other.test_client()
+    assert households(reader).get("04105") != 5300  # kept in the other's cache
+    assert api_upload(fresh.test_client(), HOUSEHOLDS, token=fresh.tokens["lan"], period=2024).status_code == 201
+    assert households(reader)["04105"] == 5300
+
+
+def test_a_restore_is_seen_at_the_next_request(fresh):
+    client = fresh.test_client()
+    original = households(client)
+    api_upload(client, HOUSEHOLDS, token=fresh.tokens["lan"], period=2024, lang=None)
+    assert households(client)["04105"] == 5300
+    userdata(fresh).restore(0, "admin")
+    assert households(client) == original
+
+
+def test_a_target_set_by_an_editor_is_seen_at_the_next_request(fresh):
+    client = fresh.test_client()
+    assert client.get("/api/targets/households").status_code in (200, 404)
+    before = client.get("/api/targets").data
+    userdata(fresh).set_target("households", {"value": 1, "year": 2030, "source": "test"}, "lan")
+    assert client.get("/api/targets").data != before
+
+
+def test_a_logged_in_page_is_never_kept_nor_served_from_the_cache(fresh):
+    anonymous = fresh.test_client()
+    anonymous.get("/map")
+    kept = len(cache(fresh))
+    client = fresh.test_client()
+    assert login(client, "lan").status_code == 302
+    page = client.get("/map")
+    assert page.status_code == 200
+    assert len(cache(fresh)) == kept
+    assert anonymous.get("/map").headers["ETag"] != page.headers["ETag"]
+    answer = client.get(VALUES)  # a logged-in answer: an ETag from its body, and its 304
+    assert len(cache(fresh)) == kept
+    assert client.get(VALUES, headers={"If-None-Match": answer.headers["ETag"]}).status_code == 304
+
+
+def test_a_token_request_is_not_kept(fresh):
+    client = fresh.test_client()
+    client.get(VALUES, headers={"Authorization": f"Bearer {fresh.tokens['lan']}"})
+    assert len(cache(fresh)) == 0
+
+
+def test_unsafe_methods_and_forms_with_a_csrf_token_are_not_kept(fresh):
+    client = fresh.test_client()
+    assert client.get("/login").status_code == 200  # a CSRF token of this session
+    client.post("/api/plans", json={})
+    assert len(cache(fresh)) == 0
+
+
+def test_the_cache_is_bounded_least_recently_used_out():
+    from maison_geo.web.caching import ResponseCache
+    kept = ResponseCache(max_entries=2, max_bytes=10)
+    kept.put("a", (200, [], b"1234"))
+    kept.put("b", (200, [], b"1234"))
+    kept.get("a")
+    kept.put("c", (200, [], b"1234"))
+    assert kept.get("b") is None and kept.get("a") and kept.get("c")
+    kept.put("d", (200, [], b"123456789"))
+    assert len(kept) == 1 and kept.get("d")
+
+
+# ---- gunicorn ------------------------------------------------------------------------------------------
+
+def test_gunicorn_starts_from_the_config_and_answers(store, tmp_path):
+    port = free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WORKERS": "2", "THREADS": "2",
+           "MAISON_STORE": str(store.path), "MAISON_USERDATA": str(tmp_path / "u.sqlite"),
+           "MAISON_PLANNING_DB": str(tmp_path / "p.sqlite"), "MAISON_SECRET_KEY": "s" * 40}
+    log = open(tmp_path / "gunicorn.log", "w+b")
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "maison_geo:create_app()"],
+                               cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        body = None
+        deadline = time.monotonic() + 60
+        while body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    body = json.load(response)
+            except OSError:
+                assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
+                assert time.monotonic() < deadline, "gunicorn did not answer"
+                time.sleep(0.3)
+        assert body["status"] == "ok"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/map", timeout=30) as response:
+            assert response.status == 200 and response.headers["ETag"]
+        time.sleep(0.5)
+        text = (tmp_path / "gunicorn.log").read_text()
+        assert "Using worker: gthread" in text and '"GET /map HTTP/1.1" 200' in text  # the access log
+        assert f"127.0.0.1:{port}" in text
+    finally:
+        process.terminate()
+        process.wait(20)
+        log.close()
