@@ -1,6 +1,5 @@
 """Geometry for the pages, computed once per store build: GeoJSON bytes (gzipped), outline, labels."""
 import gzip
-import hashlib
 import json
 import threading
 
