@@ -148,7 +148,7 @@ def test_a_legend_class_lights_its_communes(browser, server):
     try:
         entry = page.locator("#legend li.class").first
         entry.click()
-        assert entry.get_attribute("aria-pressed") == "true"
+        assert entry.locator("button").get_attribute("aria-pressed") == "true"
         lit = page.evaluate("""() => Object.values(window.maisonMap.byCode).filter(l => l.options.weight === 3).length""")
         count = int(re.search(r"\((\d+)", entry.inner_text()).group(1))
         assert lit == count > 0

@@ -507,13 +507,12 @@
       function toggle() {
         var color = entry.getAttribute("data-color");
         lit = lit === color ? null : color;
-        entries.forEach(function (other) { other.setAttribute("aria-pressed", String(lit === other.getAttribute("data-color"))); });
+        entries.forEach(function (other) {
+          other.querySelector("button").setAttribute("aria-pressed", String(lit === other.getAttribute("data-color")));
+        });
         paint(lit);
       }
-      entry.addEventListener("click", toggle);
-      entry.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); }
-      });
+      entry.querySelector("button").addEventListener("click", toggle);  // a real button: Enter and Space too
     });
   }
 

@@ -1,0 +1,95 @@
+"""Accessibility checked by axe-core (bundled by axe-playwright-python, no CDN) over every main page, in
+both languages, on a desktop (1366x768) and a phone (360x740): no violation of impact serious or
+critical. The moderate ones are written to test-artifacts/axe-moderate.txt and discussed in the README.
+One server, one browser, one logged-in (admin) context per size and language."""
+import os
+from pathlib import Path
+
+import pytest
+
+from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Server, Watch, wait_for_map, wait_until
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 360, "height": 740}}
+PASSWORD = "axe-admin-password"
+# (path, maps the page draws): every main page of the viewer
+PAGES = [
+    ("/map", 1), ("/communes/pre2025/04108", 1), ("/compare?units=04105,04108", 0), ("/split?indicator=households&periods=2019,2024", 0),
+    ("/progress", 0), ("/eras", 0), ("/plan?budget=50+t%E1%BB%B7", 1), ("/plan/scenarios", 0),
+    ("/login", 0), ("/imports", 0), ("/versions", 0), ("/audit", 0), ("/api/docs", 0), ("/ogc", 0),
+]
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test-deps does)")
+    running = Server(store.path)
+    from maison_geo.userdata import UserData
+    UserData(Path(running._workdir.name) / "userdata.sqlite").add_user("admin", "admin", PASSWORD)
+    yield running.url
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    with playwright_api.sync_playwright() as play:
+        launched = play.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def logged_in_page(browser, server, size):
+    context = browser.new_context(viewport=SIZES[size], has_touch=size == "phone")
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    page.watch = Watch(page)
+    page.goto(f"{server}/login")
+    page.fill("#name", "admin")
+    page.fill("#password", PASSWORD)
+    page.locator("form.form-grid button[type=submit]").click()
+    page.wait_for_load_state()
+    return page
+
+
+def settle(page, maps):
+    """Until the page's maps have drawn and every chart is in place."""
+    if maps:
+        wait_for_map(page, maps, timeout=40)
+    wait_until(page, "(window.maisonMaps || []).every(s => s.ready)", timeout=40)
+    wait_until(page, "document.readyState === 'complete'")
+    page.wait_for_timeout(150)
+
+
+def summary(result):
+    lines = []
+    for violation in result.response["violations"]:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:4]]
+        lines.append(f"{violation['impact']:9} {violation['id']}: {violation['help']} "
+                     f"({len(violation['nodes'])} nodes: {targets})")
+    return lines
+
+
+@pytest.mark.parametrize("size, lang", [("desktop", "vi"), ("phone", "vi"), ("desktop", "en"), ("phone", "en")])
+def test_no_serious_or_critical_axe_violation_on_any_page(browser, server, size, lang):
+    axe = axe_api.Axe()
+    page = logged_in_page(browser, server, size)
+    blocking, moderate = [], []
+    try:
+        for path, maps in PAGES:
+            joiner = "&" if "?" in path else "?"
+            response = page.goto(f"{server}{path}{joiner}lang={lang}")
+            assert response.status == 200, f"{path}: {response.status}"
+            settle(page, maps)
+            for line in summary(axe.run(page)):
+                (blocking if line.split()[0] in BLOCKING else moderate).append(f"{path}: {line}")
+        page.watch.check()
+    finally:
+        page.context.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"axe-{size}-{lang}.txt").write_text("\n".join(blocking + moderate) + "\n")
+    assert blocking == [], "axe-core, serious or critical:\n" + "\n".join(blocking)
