@@ -308,7 +308,11 @@ def furniture(_=_IDENTITY):
     return {"texts": {"search": _("Find a commune"), "searchButton": _("Find"),
                       "notFound": _("No commune of this name. Did you mean:"),
                       "fullscreen": _("Full screen"), "valuesOnLabels": _("Values on labels"),
-                      "highlightClass": _("Show the communes of this class")}}
+                      "highlightClass": _("Show the communes of this class"),
+                      "mapKeys": _("Map of the communes. Arrow keys: from commune to commune, west to east; "
+                                   "Enter: its value card; Enter again: its profile; Escape: close the card."),
+                      "classWord": _("Class"), "openProfile": _("Open the commune's profile"),
+                      "again": _("Tap or press Enter again to open the profile.")}}
 
 
 ERA_COLORS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5"]

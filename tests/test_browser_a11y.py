@@ -93,3 +93,57 @@ def test_no_serious_or_critical_axe_violation_on_any_page(browser, server, size,
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"axe-{size}-{lang}.txt").write_text("\n".join(blocking + moderate) + "\n")
     assert blocking == [], "axe-core, serious or critical:\n" + "\n".join(blocking)
+
+
+def open_map(browser, server, path, size="desktop", lang="vi"):
+    context = browser.new_context(viewport=SIZES[size], has_touch=size == "phone")
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    page.watch = Watch(page)
+    page.goto(f"{server}{path}{'&' if '?' in path else '?'}lang={lang}")
+    settle(page, 1)
+    return page
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_commune_is_reached_by_the_keyboard_west_to_east(browser, server, lang):
+    page = open_map(browser, server, "/map?indicator=hh_grid_pct", lang=lang)
+    try:
+        valued = page.evaluate("Object.keys(window.maisonMap.byCode).filter(c => c in window.maisonMap.byCode && "
+                               "document.querySelector('#values-table tr[data-code=\"' + c + '\"]')).length")
+        assert page.locator(".leaflet-container").get_attribute("aria-describedby") == "values-caption"
+        # Tab from the page's start reaches the map
+        page.locator("body").focus()
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('leaflet-container')"):
+                break
+        else:
+            pytest.fail("Tab never reached the map")
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+        seen, longitudes = [], []
+        for _ in range(valued):
+            page.keyboard.press("ArrowRight")
+            code = page.evaluate("window.maisonMap.focused")
+            seen.append(code)
+            longitudes.append(page.evaluate("c => window.maisonMap.byCode[c].getBounds().getCenter().lng", code))
+            assert page.evaluate("c => window.maisonMap.byCode[c].options.weight", code) == 3.5  # its outline
+        assert len(set(seen)) == valued > 10, "every commune with a value, each once"
+        assert longitudes == sorted(longitudes), "west to east"
+        spoken = page.locator(".map-live").inner_text()
+        name = page.locator(f'#values-table tr[data-code="{seen[-1]}"] td').nth(1).inner_text().strip()
+        assert name.split("\n")[0] in spoken
+        assert ("Nhóm:" if lang == "vi" else "Class:") in spoken
+        assert ("Nguồn" if lang == "vi" else "Source") in spoken
+        page.keyboard.press("Enter")
+        card = page.locator(".unit-card")
+        assert card.is_visible() and name.split("\n")[0] in card.inner_text()
+        assert page.locator(".value-card a").get_attribute("href").endswith(seen[-1])
+        page.keyboard.press("Escape")
+        page.locator(".unit-card").wait_for(state="detached", timeout=3000)
+        page.keyboard.press("Enter")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/communes/*/{seen[-1]}*")
+        page.watch.check()
+    finally:
+        page.context.close()
