@@ -147,3 +147,18 @@ def test_every_commune_is_reached_by_the_keyboard_west_to_east(browser, server, 
         page.watch.check()
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_eras_map_names_each_new_commune_not_only_its_colour(browser, server, size):
+    page = open_map(browser, server, "/eras", size=size)
+    try:
+        names = page.evaluate("""() => Array.from(document.querySelectorAll('#eras-table tbody tr'))
+            .map(r => r.cells[0].textContent.trim())""")
+        shown = page.evaluate("""() => Array.from(document.querySelectorAll('.unit-label:not(.former) span'))
+            .filter(s => !s.classList.contains('label-hidden')).map(s => s.textContent.trim())""")
+        assert len(names) == 8
+        assert all(any(name.endswith(label) or label in name for label in shown) for name in names), (names, shown)
+        page.watch.check()
+    finally:
+        page.context.close()
