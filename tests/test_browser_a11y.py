@@ -162,3 +162,54 @@ def test_the_eras_map_names_each_new_commune_not_only_its_colour(browser, server
         page.watch.check()
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_on_a_phone_the_map_comes_first_with_its_options_and_legend_folded(browser, server, lang):
+    page = open_map(browser, server, "/map?indicator=hh_grid_pct", size="phone", lang=lang)
+    try:
+        from test_browser import screenshot
+        page.screenshot(path=str(ARTIFACTS / f"a11y-phone-map-{lang}.png"))
+        box = page.locator("#map-panel .map-wrap").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 740, f"the map is not on the first screen: {box}"
+        assert box["height"] >= 300
+        options = page.locator("details.options")
+        assert options.locator("summary").inner_text().strip() == ("Tùy chọn" if lang == "vi" else "Options")
+        assert not page.locator("#indicator").is_visible()
+        options.locator("summary").click()
+        assert page.locator("#indicator").is_visible() and page.locator("#k").is_visible()
+        options.locator("summary").click()
+        key = page.locator("#map-panel .map-wrap details.legend-key")
+        assert key.count() == 1 and not page.locator(".legend-classes li.class").first.is_visible()
+        key.locator("summary").click()
+        page.screenshot(path=str(ARTIFACTS / f"a11y-phone-map-legend-{lang}.png"))
+        first = page.locator(".legend-classes li.class").first.bounding_box()
+        assert first and box["y"] <= first["y"] <= box["y"] + box["height"], "the open legend lies on the map"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        screenshot(page, f"a11y-phone-map-full-{lang}.png")
+        page.watch.check()
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_page_scrolls_sideways_on_a_phone_and_wide_tables_keep_their_first_column(browser, server, lang):
+    page = logged_in_page(browser, server, "phone")
+    wide, sideways = [], []
+    try:
+        for path, maps in PAGES:
+            page.goto(f"{server}{path}{'&' if '?' in path else '?'}lang={lang}")
+            settle(page, maps)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                sideways.append(f"{path}: {width} px")
+            wide += page.evaluate("""() => Array.from(document.querySelectorAll('.table-scroll'))
+                .filter(b => b.scrollWidth > b.clientWidth + 1 && b.offsetParent)
+                .map(b => [b.querySelector('tr > :first-child') ? getComputedStyle(b.querySelector('tr > :first-child')).position : 'none',
+                           b.getAttribute('tabindex')])""")
+        assert sideways == [], f"pages wider than the phone: {sideways}"
+        assert wide, "some table is wider than a phone (else this check checks nothing)"
+        assert all(position == "sticky" and tabindex == "0" for position, tabindex in wide), wide
+        page.watch.check()
+    finally:
+        page.context.close()

@@ -267,7 +267,7 @@
       card.className = "value-card";
       card.innerHTML = config.tooltips[code];
       var band = config.classOf[code], texts = config.texts || {};
-      var entry = band === undefined ? null : document.querySelector('#legend li.class[data-color="' + config.palette[band] + '"] .range');
+      var entry = band === undefined ? null : document.querySelector('.legend-classes li.class[data-color="' + config.palette[band] + '"] .range');
       if (entry) {
         card.appendChild(document.createElement("br"));
         card.appendChild(document.createTextNode((texts.classWord || "Class") + ": " + entry.textContent.trim()));
@@ -518,7 +518,7 @@
 
   /* Clicking a legend class lights its communes and fades the others; again, or another class, resets. */
   function bindLegend(config, state) {
-    var entries = document.querySelectorAll("#legend li.class[data-color]");
+    var entries = document.querySelectorAll("#legend li.class[data-color], .legend-key li.class[data-color]");
     var lit = null;
     function paint(color) {
       Object.keys(state.byCode).forEach(function (code) {
@@ -684,7 +684,7 @@ window.maisonSync = function () {
     }
     function classText(code) {
       var band = config.classOf[code];
-      var entry = band === undefined ? null : document.querySelector('#legend li.class[data-color="' + config.palette[band] + '"] .range');
+      var entry = band === undefined ? null : document.querySelector('.legend-classes li.class[data-color="' + config.palette[band] + '"] .range');
       return entry ? (texts.classWord || "Class") + ": " + entry.textContent.trim() : "";
     }
     function announce(code) {

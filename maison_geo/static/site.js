@@ -66,6 +66,19 @@
     row.addEventListener("focusout", function () { highlight(row, false); });
   });
 
+  /* On a phone the pickers fold into one "Options" panel and the legend's key becomes a folded overlay
+     on the map, so the map is on the first screen with its legend one tap away. */
+  if (window.matchMedia && window.matchMedia("(max-width: 800px)").matches) {
+    document.querySelectorAll("details.options").forEach(function (panel) { panel.open = false; });
+    var key = document.querySelector("#legend details.legend-key");
+    var wrap = document.querySelector("#map-panel .map-wrap");
+    if (key && wrap) {
+      key.open = false;
+      key.classList.add("on-map");
+      wrap.appendChild(key);
+    }
+  }
+
   /* A table wider than its box scrolls inside it: the box is then a named region a keyboard can reach
      (Tab, then the arrow keys), so no one needs a mouse or a swipe to read its last columns. */
   function regionName(box) {
