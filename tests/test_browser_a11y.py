@@ -85,6 +85,13 @@ def test_no_serious_or_critical_axe_violation_on_any_page(browser, server, size,
             response = page.goto(f"{server}{path}{joiner}lang={lang}")
             assert response.status == 200, f"{path}: {response.status}"
             settle(page, maps)
+            if path == "/map":  # the value card's text is checked too: open it from the keyboard
+                page.locator(".leaflet-container").focus()
+                page.keyboard.press("ArrowRight")
+                page.keyboard.press("Enter")
+                page.locator(".unit-card").wait_for()
+                page.wait_for_timeout(500)  # past the popup's fade-in
+                page.screenshot(path=str(ARTIFACTS / f"a11y-map-card-{size}-{lang}.png"))
             for line in summary(axe.run(page)):
                 (blocking if line.split()[0] in BLOCKING else moderate).append(f"{path}: {line}")
         page.watch.check()

@@ -672,7 +672,10 @@ window.maisonSync = function () {
     box.parentNode.insertBefore(live, box.nextSibling);
     box.setAttribute("tabindex", "0");
     box.setAttribute("role", "region");
-    box.setAttribute("aria-label", texts.mapKeys || "Map");
+    // several maps on a page (split): each named by its panel's heading, so each region is told apart
+    var panel = box.closest(".split-panel, figure");
+    var heading = panel && panel.querySelector("h2, h3, figcaption");
+    box.setAttribute("aria-label", (heading ? heading.textContent.trim() + ". " : "") + (texts.mapKeys || "Map"));
     if (document.getElementById("values-caption")) { box.setAttribute("aria-describedby", "values-caption"); }
     var at = -1, current = null;
 
