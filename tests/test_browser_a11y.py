@@ -17,7 +17,7 @@ SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 360, "hei
 PASSWORD = "axe-admin-password"
 # (path, maps the page draws): every main page of the viewer
 PAGES = [
-    ("/map", 1), ("/communes/pre2025/04108", 1), ("/compare?units=04105,04108", 0), ("/split?indicator=households&periods=2019,2024", 0),
+    ("/map", 1), ("/communes/pre2025/04108", 1), ("/compare?codes=04105&codes=04108&codes=04141", 1), ("/split?indicator=households&periods=2019,2024", 0),
     ("/progress", 0), ("/eras", 0), ("/plan?budget=50+t%E1%BB%B7", 1), ("/plan/scenarios", 0),
     ("/login", 0), ("/imports", 0), ("/versions", 0), ("/audit", 0), ("/api/docs", 0), ("/ogc", 0),
 ]
