@@ -194,6 +194,16 @@ def test_on_a_phone_the_map_comes_first_with_its_options_and_legend_folded(brows
         assert first and box["y"] <= first["y"] <= box["y"] + box["height"], "the open legend lies on the map"
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         screenshot(page, f"a11y-phone-map-full-{lang}.png")
+        key.locator("summary").click()
+        page.locator(".leaflet-container").focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        page.locator(".unit-card").wait_for()
+        page.wait_for_timeout(500)
+        covered = page.evaluate("""() => { const r = document.querySelector('.unit-card .value-card').getBoundingClientRect();
+            return [[r.left + 4, r.top + 4], [r.right - 4, r.top + 4], [r.left + 4, r.bottom - 4]]
+              .filter(([x, y]) => !document.elementFromPoint(x, y).closest('.unit-card')).length }""")
+        assert covered == 0, "nothing lies over the value card's corners"
         page.watch.check()
     finally:
         page.context.close()
