@@ -308,10 +308,16 @@ def furniture(_=_IDENTITY):
     return {"texts": {"search": _("Find a commune"), "searchButton": _("Find"),
                       "notFound": _("No commune of this name. Did you mean:"),
                       "fullscreen": _("Full screen"), "valuesOnLabels": _("Values on labels"),
-                      "highlightClass": _("Show the communes of this class")}}
+                      "highlightClass": _("Show the communes of this class"),
+                      "mapKeys": _("Map of the communes. Arrow keys: from commune to commune, west to east; "
+                                   "Enter: its value card; Enter again: its profile; Escape: close the card."),
+                      "classWord": _("Class"), "openProfile": _("Open the commune's profile"),
+                      "again": _("Tap or press Enter again to open the profile.")}}
 
 
-ERA_COLORS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5"]
+# Okabe–Ito and a wine red: every pair at least ΔE 16 apart under protanopia, deuteranopia and
+# tritanopia (tests/test_colour_vision.py); the map also writes each commune's name on it.
+ERA_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#882255"]
 
 
 def build_eras_map(urls, new_units, labels, bounds, attribution, tiles=None, new_labels=None, _=_IDENTITY):
@@ -325,7 +331,8 @@ def build_eras_map(urls, new_units, labels, bounds, attribution, tiles=None, new
     return fmap
 
 
-PROGRESS_COLORS = {"met": "#1a9850", "on_track": "#91cf60", "behind": "#fc8d59", "no_data": NO_DATA_COLOR}
+# Told apart under the common colour-vision deficiencies (the former green/light green were not).
+PROGRESS_COLORS = {"met": "#0072B2", "on_track": "#56B4E9", "behind": "#E69F00", "no_data": NO_DATA_COLOR}
 
 
 def progress_view(view, result):

@@ -111,7 +111,7 @@ def test_a_legend_class_lights_its_communes(browser, server):
     try:
         entry = page.locator("#legend li.class").first
         entry.click()
-        assert entry.get_attribute("aria-pressed") == "true"
+        assert entry.locator("button").get_attribute("aria-pressed") == "true"
         lit = page.evaluate("""() => Object.values(window.maisonMap.byCode).filter(l => l.options.weight === 3).length""")
         count = int(re.search(r"\((\d+)", entry.inner_text()).group(1))
         assert lit == count > 0
@@ -145,8 +145,13 @@ def test_on_touch_the_first_tap_shows_the_value_and_the_second_opens_the_profile
         point = hover_unit(page, "04141")
         page.touchscreen.tap(*point)
         page.wait_for_timeout(300)
-        assert "/map" in page.url and page.locator(".leaflet-tooltip.unit-tooltip").count() == 1
-        assert "Chiềng Nơi" in page.locator(".leaflet-tooltip.unit-tooltip").inner_text()
+        card = page.locator(".unit-card .value-card")
+        assert "/map" in page.url and card.count() == 1
+        text = card.inner_text()  # the value card: name, value, class, status, source, the profile's link
+        assert "Chiềng Nơi" in text and "Nhóm:" in text and "Nguồn" in text and "%" in text
+        assert card.locator("a").get_attribute("href").endswith("/communes/pre2025/04141")
+        page.wait_for_timeout(400)  # the map may have moved to show the whole card
+        point = hover_unit(page, "04141")
         with page.expect_navigation(url=re.compile(r"/communes/pre2025/04141$")):
             page.touchscreen.tap(*point)
     finally:

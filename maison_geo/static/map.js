@@ -253,10 +253,40 @@
       var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
       if (touch && tapped !== code) {
         tapped = code;
-        if (layer && layer.openTooltip) { layer.openTooltip(latlng); }
+        state.showCard(code, latlng);
         return;
       }
       openProfile(config, code);
+    };
+    /* The value card: the hover text, the class, and a link to the profile (a popup: it can be tapped). */
+    state.showCard = function (code, latlng) {
+      var sub = state.byCode[code];
+      if (!sub || !config.tooltips[code]) { return; }
+      tapped = code;
+      var card = document.createElement("div");
+      card.className = "value-card";
+      card.innerHTML = config.tooltips[code];
+      var band = config.classOf[code], texts = config.texts || {};
+      var entry = band === undefined ? null : document.querySelector('.legend-classes li.class[data-color="' + config.palette[band] + '"] .range');
+      if (entry) {
+        card.appendChild(document.createElement("br"));
+        card.appendChild(document.createTextNode((texts.classWord || "Class") + ": " + entry.textContent.trim()));
+      }
+      if (config.profile) {
+        var link = document.createElement("a");
+        link.href = config.profile.replace("{code}", encodeURIComponent(code));
+        link.textContent = texts.openProfile || "Profile";
+        card.appendChild(document.createElement("br"));
+        card.appendChild(link);
+        var hint = document.createElement("small");
+        hint.className = "card-hint";
+        hint.textContent = texts.again || "";
+        card.appendChild(document.createElement("br"));
+        card.appendChild(hint);
+      }
+      state.card = L.popup({ className: "unit-card", autoPan: true, maxWidth: 280, closeButton: false })
+        .setLatLng(latlng || sub.getBounds().getCenter()).setContent(card).openOn(state.map);
+      return card;
     };
 
     function unitLayer(data) {
@@ -379,6 +409,7 @@
             style: { color: "#1d2b36", weight: 2.6, fill: false } }).addTo(map);
         }
         state.circles = circleLayer(first);
+        if (!isLocator(config) && !isPicker(config) && window.maisonKeyboard) { window.maisonKeyboard(map, config, state); }
       })
       .then(function () {
         state.ready = true;
@@ -487,7 +518,7 @@
 
   /* Clicking a legend class lights its communes and fades the others; again, or another class, resets. */
   function bindLegend(config, state) {
-    var entries = document.querySelectorAll("#legend li.class[data-color]");
+    var entries = document.querySelectorAll("#legend li.class[data-color], .legend-key li.class[data-color]");
     var lit = null;
     function paint(color) {
       Object.keys(state.byCode).forEach(function (code) {
@@ -507,13 +538,12 @@
       function toggle() {
         var color = entry.getAttribute("data-color");
         lit = lit === color ? null : color;
-        entries.forEach(function (other) { other.setAttribute("aria-pressed", String(lit === other.getAttribute("data-color"))); });
+        entries.forEach(function (other) {
+          other.querySelector("button").setAttribute("aria-pressed", String(lit === other.getAttribute("data-color")));
+        });
         paint(lit);
       }
-      entry.addEventListener("click", toggle);
-      entry.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); }
-      });
+      entry.querySelector("button").addEventListener("click", toggle);  // a real button: Enter and Space too
     });
   }
 
@@ -626,3 +656,85 @@ window.maisonSync = function () {
     });
   });
 };
+
+/* The map without a mouse: with the map focused, the arrow keys go from commune to commune, west to
+   east (Home, End: the first, the last), outline it and announce its name, value, class and status in a
+   live region; Enter shows its value card, Enter again opens its profile, Escape closes the card. */
+(function () {
+  "use strict";
+
+  window.maisonKeyboard = function (map, config, state) {
+    var box = map.getContainer(), texts = config.texts || {};
+    var live = document.createElement("div");
+    live.className = "visually-hidden map-live";
+    live.setAttribute("role", "status");
+    live.setAttribute("aria-live", "polite");
+    box.parentNode.insertBefore(live, box.nextSibling);
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    // several maps on a page (split): each named by its panel's heading, so each region is told apart
+    var panel = box.closest(".split-panel, figure");
+    var heading = panel && panel.querySelector("h2, h3, figcaption");
+    box.setAttribute("aria-label", (heading ? heading.textContent.trim() + ". " : "") + (texts.mapKeys || "Map"));
+    if (document.getElementById("values-caption")) { box.setAttribute("aria-describedby", "values-caption"); }
+    var at = -1, current = null;
+
+    function order() {
+      var centre = {};
+      var codes = Object.keys(state.byCode).filter(function (code) { return config.tooltips[code]; });
+      codes.forEach(function (code) { centre[code] = state.byCode[code].getBounds().getCenter(); });
+      return codes.sort(function (a, b) { return centre[a].lng - centre[b].lng || centre[b].lat - centre[a].lat; });
+    }
+    function classText(code) {
+      var band = config.classOf[code];
+      var entry = band === undefined ? null : document.querySelector('.legend-classes li.class[data-color="' + config.palette[band] + '"] .range');
+      return entry ? (texts.classWord || "Class") + ": " + entry.textContent.trim() : "";
+    }
+    function announce(code) {
+      var text = document.createElement("div");
+      text.innerHTML = config.tooltips[code];
+      text.querySelectorAll("br").forEach(function (br) { br.replaceWith(". "); });
+      live.textContent = [text.textContent, classText(code)].filter(Boolean).join(". ");
+    }
+    function go(index) {
+      var codes = order();
+      if (!codes.length) { return; }
+      at = (index + codes.length) % codes.length;
+      if (current) {
+        state.highlight(current, false);
+        document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: current, on: false } }));
+      }
+      current = codes[at];
+      state.highlight(current, true);
+      if (state.labels) { state.labels.promote(current, true); }
+      state.focused = current;
+      document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: current, on: true } }));
+      announce(current);
+    }
+    // in the capture phase, before Leaflet's own arrow-key panning
+    box.parentNode.addEventListener("keydown", function (event) {
+      if (event.target !== box) { return; }
+      var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+      if (moves[event.key] !== undefined) {
+        go(at < 0 && moves[event.key] < 0 ? -1 : at + moves[event.key]);
+      } else if (event.key === "Home" || event.key === "End") {
+        go(event.key === "Home" ? 0 : -1);
+      } else if (event.key === "Enter" && current) {
+        if (state.card && state.card.isOpen() && state.cardCode === current) { state.select(current); } else {
+          state.showCard(current);
+          state.cardCode = current;
+        }
+      } else if (event.key === "Escape" && state.card) {
+        map.closePopup(state.card);
+        state.cardCode = null;
+      } else {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+    }, true);
+    box.addEventListener("blur", function () {
+      if (current) { state.highlight(current, false); }
+    });
+  };
+})();

@@ -65,4 +65,42 @@
     row.addEventListener("focusin", function () { highlight(row, true); });
     row.addEventListener("focusout", function () { highlight(row, false); });
   });
+
+  /* On a phone the pickers fold into one "Options" panel and the legend's key becomes a folded overlay
+     on the map, so the map is on the first screen with its legend one tap away. */
+  if (window.matchMedia && window.matchMedia("(max-width: 800px)").matches) {
+    document.querySelectorAll("details.options").forEach(function (panel) { panel.open = false; });
+    var key = document.querySelector("#legend details.legend-key");
+    var wrap = document.querySelector("#map-panel .map-wrap");
+    if (key && wrap) {
+      key.open = false;
+      key.classList.add("on-map");
+      wrap.appendChild(key);
+    }
+  }
+
+  /* A table wider than its box scrolls inside it: the box is then a named region a keyboard can reach
+     (Tab, then the arrow keys), so no one needs a mouse or a swipe to read its last columns. */
+  function regionName(box) {
+    var caption = box.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    var heading = box.closest("section, article, main");
+    heading = heading && heading.querySelector("h1, h2, h3");
+    return heading ? heading.textContent.trim() : document.title;
+  }
+  function markScrolling() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (!box.hasAttribute("aria-label")) { box.setAttribute("aria-label", regionName(box)); }
+      } else if (box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+      }
+    });
+  }
+  markScrolling();
+  window.addEventListener("resize", markScrolling);
+  document.addEventListener("toggle", markScrolling, true);  // a <details> opened shows its tables
 })();

@@ -88,6 +88,7 @@ def progress():
                 profile_url_pattern(req.vintage), geo.labels(req.vintage),
                 geo.bounds(req.vintage), table.attribution, _=gettext)
         return render_template("progress.html", req=req, table=table, result=result, states=STATES,
+                               state_colors=maps.PROGRESS_COLORS,
                                with_target=with_target, indicators=catalogue().mappable(),
                                parts=maps.render_parts(fmap) if fmap else None,
                                versus=None if result else versus_district(table), can_set_target=editor,
