@@ -72,6 +72,17 @@ def _fraction(value, param):
     return share
 
 
+def _per_intervention(data, param, keys, check, shape):
+    """{intervention: checked value} of an optional object of the request (empty values left out)."""
+    given = data.get(param) or {}
+    if not isinstance(given, dict):
+        raise InvalidChoice(param, given, keys, shape)
+    for key in given:
+        if key not in keys:
+            raise InvalidChoice(param, key, keys, "unknown intervention")
+    return {k: check(k, v) for k, v in given.items() if v not in (None, "")}
+
+
 def parse_request(data, units_of, interventions, lang="vi"):
     """A PlanRequest from a JSON body (or the page's form, already made a dict). units_of(vintage)
     gives the unit codes; lang is how typed amounts group digits ('1.500' is 1500 in Vietnamese, 1.5 in
@@ -134,20 +145,8 @@ def parse_request(data, units_of, interventions, lang="vi"):
         if code in maxs and maxs[code] < low:
             raise InvalidChoice(f"max_share.{code}", maxs[code], [],
                                 f"below the minimum share {low:g} of the same commune")
-    costs = data.get("unit_costs") or {}
-    if not isinstance(costs, dict):
-        raise InvalidChoice("unit_costs", costs, keys, "an object {intervention: VND per unit}")
-    for key in costs:
-        if key not in keys:
-            raise InvalidChoice("unit_costs", key, keys, "unknown intervention")
-    costs = {k: check_cost(k, v) for k, v in costs.items() if v not in (None, "")}
-    benefit = data.get("benefit_weights") or {}
-    if not isinstance(benefit, dict):
-        raise InvalidChoice("benefit_weights", benefit, keys, "an object {intervention: weight}")
-    for key in benefit:
-        if key not in keys:
-            raise InvalidChoice("benefit_weights", key, keys, "unknown intervention")
-    benefit = {k: check_weight(k, v) for k, v in benefit.items() if v not in (None, "")}
+    costs = _per_intervention(data, "unit_costs", keys, check_cost, "an object {intervention: VND per unit}")
+    benefit = _per_intervention(data, "benefit_weights", keys, check_weight, "an object {intervention: weight}")
     period = data.get("period")
     tl = data.get("time_limit")
     tl = DEFAULT_TIME_LIMIT if tl in (None, "") else _number(tl, "time_limit")
