@@ -300,21 +300,19 @@ def costs():
     costs_ = {k: check_cost(k, form[f"cost_{k}"].strip(), current_lang()) for k in _edited(form, "cost_")}
     weights = {k: check_weight(k, form[f"weight_{k}"].strip().replace(",", ".")) for k in _edited(form, "weight_")}
     planning, now = db(), {i.key: i for i in _interventions()}
+    edits = (("cost", "unit_cost_vnd", costs_, "reset_", "note_", planning.set_cost, planning.reset_cost),
+             ("weight", "benefit_weight", weights, "reset_weight_", "weight_note_", planning.set_weight,
+              planning.reset_weight))
     for key in now:
-        if form.get(f"reset_{key}"):
-            planning.reset_cost(key)
-            _audit("plan.cost.reset", key, {"was": now[key].unit_cost_vnd})
-        elif key in costs_ and costs_[key] != now[key].unit_cost_vnd:
-            note = (form.get(f"note_{key}") or "").strip()[:500]
-            planning.set_cost(key, costs_[key], note, _user_name())
-            _audit("plan.cost", key, {"from": now[key].unit_cost_vnd, "to": costs_[key], "note": note})
-        if form.get(f"reset_weight_{key}"):
-            planning.reset_weight(key)
-            _audit("plan.weight.reset", key, {"was": now[key].benefit_weight})
-        elif key in weights and weights[key] != now[key].benefit_weight:
-            note = (form.get(f"weight_note_{key}") or "").strip()[:500]
-            planning.set_weight(key, weights[key], note, _user_name())
-            _audit("plan.weight", key, {"from": now[key].benefit_weight, "to": weights[key], "note": note})
+        for name, field, asked, reset, note_field, set_, reset_ in edits:
+            was = getattr(now[key], field)
+            if form.get(reset + key):
+                reset_(key)
+                _audit(f"plan.{name}.reset", key, {"was": was})
+            elif key in asked and asked[key] != was:
+                note = (form.get(note_field + key) or "").strip()[:500]
+                set_(key, asked[key], note, _user_name())
+                _audit(f"plan.{name}", key, {"from": was, "to": asked[key], "note": note})
     return redirect(url_for("plans.plan") + _query_back(request.form.get("back")))
 
 
