@@ -8,6 +8,7 @@ import pyogrio
 import shapely
 from pyproj import Geod
 
+from . import eras
 from .errors import DataError
 from .text import casefold_nfc, fold, nfc
 from .units import gadm_gids, load_register
@@ -19,6 +20,7 @@ _WARD_TYPES = {"xã": "xa", "phường": "phuong", "thị trấn": "thi_tran"}
 _TYPE_WORDS = {"xa": "Xã", "thi_tran": "Thị trấn", "phuong": "Phường"}
 _CAMEL = re.compile(r"(?<=[^\W\d_])(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ])")
 _GEOD = Geod(ellps="WGS84")
+GADM_SOURCE, WARDS_SOURCE = "gadm41_vnm_3", "son_la_wards_2025"  # entries of geodata/sources.json
 WEB_GRID_DEG = 1e-5  # ≈ 1 m: coordinates on a grid keep shared borders identical and JSON short
 
 
@@ -37,27 +39,28 @@ def _where(filters):
 
 
 def read_gadm(path, scope, geodata=None):
-    """pre2025 units of the scope from GADM level 3, named and coded from the unit register."""
-    frame = pyogrio.read_dataframe(path, where=_where(scope.get("gadm_filter", {})),
+    """Units of the scope from GADM level 3 (the era of that source), named and coded from its register."""
+    frame = pyogrio.read_dataframe(path, where=_where(dict(scope.gadm_filter)),
                                    columns=["GID_3", "NAME_3", "TYPE_3"])
     if frame.empty:
-        raise DataError(f"no GADM unit matches {scope.get('gadm_filter')}")
-    by_gid = _units_by_gadm_gid(geodata)
-    rows = [_gadm_row(r, by_gid.get(r.GID_3)) for r in frame.itertuples()]
+        raise DataError(f"no GADM unit matches {dict(scope.gadm_filter)}")
+    vintage = eras.by_source(GADM_SOURCE, geodata).key
+    by_gid = _units_by_gadm_gid(vintage, geodata)
+    rows = [_gadm_row(r, by_gid.get(r.GID_3), vintage) for r in frame.itertuples()]
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs)
     out["area_km2"] = geodesic_km2(out.geometry)
     return out[COLUMNS]
 
 
-def _units_by_gadm_gid(geodata):
-    units = {u.code: u for u in load_register("pre2025", geodata)}
-    return {gid: units[code] for gid, code in gadm_gids(geodata).items()}
+def _units_by_gadm_gid(vintage, geodata):
+    units = {u.code: u for u in load_register(vintage, geodata)}
+    return {gid: units[code] for gid, code in gadm_gids(vintage, geodata).items()}
 
 
-def _gadm_row(feature, unit):
+def _gadm_row(feature, unit, vintage):
     restored = restore_gadm_name(feature.NAME_3)
     unit_type = _GADM_TYPES.get(fold(feature.TYPE_3).replace(" ", ""), fold(feature.TYPE_3))
-    base = {"vintage": "pre2025", "source": "gadm41_vnm_3", "source_id": feature.GID_3,
+    base = {"vintage": vintage, "source": GADM_SOURCE, "source_id": feature.GID_3,
             "geometry": feature.geometry}
     if unit is None:  # outside the register: keep GADM's id, flag the name as restored
         full = f"{_TYPE_WORDS.get(unit_type, '')} {restored}".strip()
@@ -78,24 +81,26 @@ def read_all_wards_2025(path):
 
 
 def read_wards_2025(path, scope, geodata=None, frame=None):
-    """post2025 units of the scope from the 2025 boundary layer, checked against the register."""
+    """Units of the scope from the 2025 boundary layer (the era of that source), checked against its
+    register."""
     frame = read_all_wards_2025(path) if frame is None else frame
-    selector = scope.get("wards_2025_filter")
+    selector = scope.wards_2025_filter
     if selector is None:
         return gpd.GeoDataFrame(columns=COLUMNS, geometry="geometry", crs=frame.crs)
-    for field, value in selector.items():
+    for field, value in selector:
         frame = frame[frame[field].notna()] if value == "*" else frame[frame[field] == value]
-    register = {u.code: u for u in load_register("post2025", geodata)}
+    vintage = eras.by_source(WARDS_SOURCE, geodata).key
+    register = {u.code: u for u in load_register(vintage, geodata)}
     rows = []
     for r in frame.itertuples():
         unit = register.get(r.gso_code)
         name = nfc(r.name)
         if unit is not None and fold(unit.name) != fold(name):
             raise DataError(f"2025 layer {r.gso_code} {name!r} does not match register {unit.name!r}")
-        rows.append({"vintage": "post2025", "code": r.gso_code, "name": name,
+        rows.append({"vintage": vintage, "code": r.gso_code, "name": name,
                      "full_name": nfc(r.full_name), "unit_type": _WARD_TYPES[nfc(r.unit_type)],
                      "name_variants": "|".join(unit.variants) if unit else "",
-                     "source": "son_la_wards_2025", "source_id": r.source_id,
+                     "source": WARDS_SOURCE, "source_id": r.source_id,
                      "geometry": r.geometry})
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs)
     out["area_km2"] = geodesic_km2(out.geometry)

@@ -1,25 +1,16 @@
 """The data step: upstream files + authored geodata → the store. Idempotent and quick when nothing changed."""
 import csv
 import hashlib
-import json
 import os
 import time
 from pathlib import Path
 
 from . import figures as fg
-from . import paths, upstream
+from . import eras, paths, upstream
 from .text import nfc
 
 WEB_TOLERANCE_DEG = 0.0008  # ≈ 90 m: invisible at district zoom, a large cut for the precise 2025 layer
-_CODE = [Path(__file__).parent / name for name in ("build.py", "boundaries.py", "figures.py")]
-
-
-def load_scope(name, geodata=None):
-    with open((geodata or paths.GEODATA) / "scopes.json", encoding="utf-8") as f:
-        scopes = json.load(f)
-    if name not in scopes:
-        raise ValueError(f"unknown scope {name!r}; choose one of {', '.join(scopes)}")
-    return scopes[name]
+_CODE = [Path(__file__).parent / name for name in ("build.py", "boundaries.py", "eras.py", "figures.py")]
 
 
 def fingerprint(scope_name, geodata=None):
@@ -36,7 +27,7 @@ def is_current(store, scope_name, geodata=None):
     return store.meta().get("fingerprint") == fingerprint(scope_name, geodata)
 
 
-def build(store, scope_name="mai_son", geodata=None, mirror=None, force=False, log=print):
+def build(store, scope_name=eras.DEFAULT_SCOPE, geodata=None, mirror=None, force=False, log=print):
     """Write the store unless it is already built from the same inputs. Returns True when it wrote."""
     if not force and is_current(store, scope_name, geodata):
         log(f"store {getattr(store, 'path', store)} is up to date")
@@ -56,12 +47,12 @@ def assemble(scope_name, geodata=None, mirror=None):
     from . import boundaries
     from .store import Dataset
 
-    scope = load_scope(scope_name, geodata)
+    scope = eras.scope(scope_name, geodata)
     sources = upstream.manifest(geodata)
-    gadm, wards = sources["gadm41_vnm_3"], sources["son_la_wards_2025"]
+    gadm, wards = sources[boundaries.GADM_SOURCE], sources[boundaries.WARDS_SOURCE]
     old = boundaries.read_gadm(upstream.vsi_path(gadm, upstream.locate(gadm, mirror)), scope, geodata)
     parts, patches = [old], None
-    if scope.get("wards_2025_filter") is not None:
+    if scope.wards_2025_filter is not None:
         all_wards = boundaries.read_all_wards_2025(upstream.locate(wards, mirror))
         new = boundaries.read_wards_2025(None, scope, geodata, frame=all_wards)
         parts.append(new)
@@ -76,21 +67,27 @@ def assemble(scope_name, geodata=None, mirror=None):
         web_units=boundaries.simplify_for_web(cleaned, WEB_TOLERANCE_DEG),
         era_patches=patches,
         figures=fg.load_authored(geodata),
-        crosswalk=_read_csv((geodata or paths.GEODATA) / "crosswalk_2025.csv"),
+        crosswalk=_crosswalk(geodata),
         facts=_read_csv((geodata or paths.GEODATA) / "commune_facts.csv"),
         sources=[_source_row(s) for s in sources.values()],
         meta={"fingerprint": fingerprint(scope_name, geodata), "scope": scope_name,
-              "scope_label": scope["label"], "coverage_cleaning": cleaning,
+              "scope_label": scope.label, "coverage_cleaning": cleaning,
               "gap_width_deg": boundaries.GAP_WIDTH_DEG, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
     )
 
 
 def _check_counts(units, scope):
-    for vintage, expected in scope.get("expected_units", {}).items():
+    for vintage, expected in scope.expected_units:
         found = int((units.vintage == vintage).sum())
         if found != expected:
             from .errors import DataError
             raise DataError(f"{vintage}: expected {expected} units, found {found}")
+
+
+def _crosswalk(geodata):
+    """The rows of every era's crosswalk from the era before it."""
+    return [row for era in eras.eras(geodata) if era.crosswalk
+            for row in _read_csv((geodata or paths.GEODATA) / era.crosswalk)]
 
 
 def _read_csv(path):
@@ -110,4 +107,4 @@ def _summary(dataset):
 
 
 def default_scope():
-    return os.environ.get("MAISON_SCOPE", "mai_son")
+    return os.environ.get("MAISON_SCOPE", eras.DEFAULT_SCOPE)

@@ -4,13 +4,13 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from . import paths
+from . import eras, paths
 from .errors import AmbiguousName, InvalidChoice, UnknownName
 from .text import casefold_nfc, fold, nfc
 
-VINTAGES = ("pre2025", "post2025")
-DEFAULT_VINTAGE = "pre2025"
-REFORM_DATE = "2025-07-01"
+VINTAGES = eras.keys()
+DEFAULT_VINTAGE = eras.default_era().key
+REFORM_DATE = eras.reform_date()
 UNIT_TYPES = {"xa": "Xã", "thi_tran": "Thị trấn", "phuong": "Phường"}
 
 # Unit-type words met in official lists and office spreadsheets, as a prefix or a "(...)" suffix.
@@ -47,18 +47,19 @@ class Unit:
 
 
 def load_register(vintage, geodata=None):
-    """The authored unit register of one vintage (geodata/units_<vintage>.csv)."""
+    """The authored unit register of one vintage (the era's register in geodata/)."""
     check_vintage(vintage)
-    path = (geodata or paths.GEODATA) / f"units_{vintage}.csv"
+    path = (geodata or paths.GEODATA) / eras.era(vintage, geodata).register
     with open(path, encoding="utf-8", newline="") as f:
         return [Unit(vintage, r["code"], nfc(r["name"]), nfc(r["full_name"]), r["unit_type"],
                      tuple(nfc(v) for v in (r.get("name_variants") or "").split("|") if v))
                 for r in csv.DictReader(f)]
 
 
-def gadm_gids(geodata=None):
-    """GADM GID_3 → GSO code, from the register's gadm_gid column (verified one to one)."""
-    with open((geodata or paths.GEODATA) / "units_pre2025.csv", encoding="utf-8", newline="") as f:
+def gadm_gids(vintage, geodata=None):
+    """GADM GID_3 → GSO code, from the era's register's gadm_gid column (verified one to one)."""
+    with open((geodata or paths.GEODATA) / eras.era(vintage, geodata).register, encoding="utf-8",
+              newline="") as f:
         return {r["gadm_gid"]: r["code"] for r in csv.DictReader(f) if r.get("gadm_gid")}
 
 
