@@ -1,4 +1,4 @@
-"""Figures of the 22 former communes shown at the 8 communes of 1 July 2025, through the crosswalk."""
+"""Figures of the former communes shown at the communes of the next era, through the era's crosswalk."""
 from collections import defaultdict
 
 from .figures import UNIT, Figure, weakest
@@ -16,8 +16,8 @@ def crosswalk_groups(crosswalk):
     return dict(groups)
 
 
-def to_post2025(old_figures, crosswalk, catalogue, old_units):
-    """Aggregated post2025 figures from resolved pre2025 unit figures.
+def to_next_era(old_figures, crosswalk, catalogue, old_units, vintage):
+    """Aggregated figures of the era `vintage` from resolved unit figures of the era before it.
 
     Counts are summed when every former commune has a figure (a partial sum would mislead);
     booleans become "k of n former communes"; percents are not aggregated here but recomputed
@@ -41,7 +41,7 @@ def to_post2025(old_figures, crosswalk, catalogue, old_units):
             parts = [figs.get(c) for c in applicable]
             if not applicable or any(p is None for p in parts):
                 continue
-            out.append(_combine(new_code, indicator, period, parts, units))
+            out.append(_combine(vintage, new_code, indicator, period, parts, units))
     return out
 
 
@@ -52,7 +52,7 @@ def _indicator(catalogue, key):
         return None
 
 
-def _combine(new_code, indicator, period, parts, units):
+def _combine(vintage, new_code, indicator, period, parts, units):
     codes = ", ".join(f"{units[p.code].label} {p.code}" if p.code in units else p.code for p in parts)
     sources = "; ".join(dict.fromkeys(p.source for p in parts))
     if indicator.kind == "boolean":
@@ -62,6 +62,6 @@ def _combine(new_code, indicator, period, parts, units):
     else:
         value, denominator = sum(p.value for p in parts), None
         note = f"sum of {len(parts)} former communes ({codes})"
-    return Figure("post2025", UNIT, new_code, indicator.key, period, value,
+    return Figure(vintage, UNIT, new_code, indicator.key, period, value,
                   weakest(p.status for p in parts), f"aggregated from former communes: {sources}",
                   note, denominator)

@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from . import figures as fg
-from . import paths
+from . import eras, paths
 from .units import load_register
 
 SEED = 2024
@@ -80,7 +80,7 @@ def known_counts(authored):
     known = {key: {} for key in PINNED}
     for fig in sorted(authored, key=lambda f: f.period):
         if (fig.indicator in known and fig.status == "reported" and fig.level == fg.UNIT
-                and fig.vintage == "pre2025" and fig.period <= PERIOD):
+                and fig.vintage == eras.default_era().key and fig.period <= PERIOD):
             known[fig.indicator][fig.code] = int(fig.value)
     return known
 
@@ -149,11 +149,12 @@ def district_totals(authored):
 
 def build_figures(geodata=None):
     geodata = geodata or paths.GEODATA
-    units = load_register("pre2025", geodata)
+    vintage = eras.default_era(geodata).key
+    units = load_register(vintage, geodata)
     authored = [f for f in fg.load_authored(geodata) if f.status != "illustrative"]
     hh_2019 = {f.code: f.value for f in authored if f.indicator == "households" and f.period == 2019}
     values = generate(units, hh_2019, district_totals(authored), known_counts(authored))
-    return [fg.Figure("pre2025", fg.UNIT, code, key, PERIOD, value, "illustrative", SOURCE, NOTES.get(key, NOTE))
+    return [fg.Figure(vintage, fg.UNIT, code, key, PERIOD, value, "illustrative", SOURCE, NOTES.get(key, NOTE))
             for key, by_code in values.items() for code, value in by_code.items()]
 
 

@@ -5,7 +5,7 @@ import weakref
 from dataclasses import dataclass, field, fields, replace
 from typing import Optional
 
-from . import aggregate
+from . import aggregate, eras
 from .errors import InvalidChoice
 from .figures import DISTRICT, UNIT, Figure, resolve, weakest
 from .units import check_vintage
@@ -109,17 +109,20 @@ def _round(value):
 
 
 class FigureIndex:
-    """Resolved figures of one vintage, keyed (level, code, indicator, period); post2025 adds aggregates."""
+    """Resolved figures of one vintage, keyed (level, code, indicator, period); an era reached through a
+    crosswalk adds the aggregates of the era before it."""
 
     def __init__(self, store, catalogue, vintage):
         check_vintage(vintage)
         self.vintage = vintage
+        self.parent_code = eras.scope_of(store).parent_code
         self.units = store.unit_records(vintage)
         direct = resolve(store.figures(vintage))
-        if vintage == "post2025":
-            old = resolve(store.figures("pre2025"))
-            merged = resolve(aggregate.to_post2025(old, store.crosswalk(), catalogue,
-                                                   store.unit_records("pre2025")))
+        before = eras.previous(vintage)
+        if before is not None and eras.era(vintage).crosswalk:
+            old = resolve(store.figures(before.key))
+            merged = resolve(aggregate.to_next_era(old, store.crosswalk(), catalogue,
+                                                   store.unit_records(before.key), vintage))
             merged.update(direct)  # figures recorded for new units win over aggregates
             district = {k: f for k, f in old.items() if f.level == DISTRICT}
             direct = {**merged, **district}
@@ -189,7 +192,8 @@ def figure_index(store, catalogue, vintage):
     return index
 
 
-def indicator_values(store, catalogue, key, period=None, vintage="pre2025", index=None):
+def indicator_values(store, catalogue, key, period=None, vintage=None, index=None):
+    vintage = vintage or eras.default_era().key
     indicator = catalogue.get(key)
     index = index or figure_index(store, catalogue, vintage)
     attribution = [s["attribution"] for s in store.sources() if s["vintage"] == vintage]
@@ -212,14 +216,15 @@ def indicator_values(store, catalogue, key, period=None, vintage="pre2025", inde
 def _not_aggregated(index, indicator):
     """A status (or a rate published without its parts) of the former communes asked in the 2025 era,
     with none recorded there."""
-    return ((indicator.kind == "categorical" or indicator.reported_only) and index.vintage == "post2025"
-            and not index.periods(indicator))
+    return ((indicator.kind == "categorical" or indicator.reported_only) and eras.previous(index.vintage)
+            is not None and not index.periods(indicator))
 
 
 def _not_aggregated_table(store, catalogue, indicator, period, index, attribution):
     """The 2025 communes without values, over the former communes' periods, saying why."""
-    periods = figure_index(store, catalogue, "pre2025").periods(indicator)
-    period = _check_period(period, periods, lambda p: p, where=f"{indicator.key} in era pre2025")
+    before = eras.previous(index.vintage).key
+    periods = figure_index(store, catalogue, before).periods(indicator)
+    period = _check_period(period, periods, lambda p: p, where=f"{indicator.key} in era {before}")
     return ValueTable(indicator, index.vintage, period, periods, [ValueRow(unit=u) for u in index.units],
                       ValueRow(), attribution, not_aggregated=True)
 
@@ -269,7 +274,7 @@ def _unit_value(index, indicator, unit, period):
 
 
 def _district_value(index, indicator, period, rows):
-    lookup = lambda key: index.get(DISTRICT, "125", key, period)  # noqa: E731
+    lookup = lambda key: index.get(DISTRICT, index.parent_code, key, period)  # noqa: E731
     if indicator.kind == "categorical":
         return ValueRow()  # a status belongs to a commune; the legend counts them
     if indicator.kind == "percent":
@@ -296,7 +301,7 @@ def _sum_of_units(index, key, period):
     figs = [index.get(UNIT, u.code, key, period) for u in index.units]
     if not figs or any(f is None for f in figs):
         return None
-    return Figure(index.vintage, DISTRICT, "125", key, period, sum(f.value for f in figs),
+    return Figure(index.vintage, DISTRICT, index.parent_code, key, period, sum(f.value for f in figs),
                   weakest(f.status for f in figs), _join(*(f.source for f in figs)),
                   f"sum of the {len(figs)} communes")
 
@@ -311,11 +316,11 @@ def _rank(rows, indicator):
                                                        else other.value < row.value))
 
 
-def latest_value(store, catalogue, key, code, vintage="pre2025", index=None):
+def latest_value(store, catalogue, key, code, vintage=None, index=None):
     """The commune's most recent value of an indicator (a ValueRow: category, value, as_of, source),
     or None when no figure was ever recorded; e.g. latest_value(..., "ethnic_area_class", "04132")."""
     indicator = catalogue.get(key)
-    index = index or figure_index(store, catalogue, vintage)
+    index = index or figure_index(store, catalogue, vintage or eras.default_era().key)
     unit = next((u for u in index.units if u.code == code), None)
     if unit is None:
         return None
