@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..errors import InvalidChoice
-from ..units import check_vintage
+from ..units import DEFAULT_VINTAGE, check_vintage
 from .common import (CRITERIA, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, MAX_BUDGET, MAX_TIME_LIMIT, OBJECTIVES,
                      PLAN_YEARS, RANKINGS, _num, _number, _vnd)
 from .interventions import check_cost, check_weight
@@ -89,7 +89,7 @@ def parse_request(data, units_of, interventions, lang="vi"):
     English); every problem is an InvalidChoice (400) naming the parameter."""
     if not isinstance(data, dict):
         raise InvalidChoice("body", type(data).__name__, ["a JSON object"], "send a JSON object")
-    vintage = check_vintage(data.get("vintage") or "pre2025")
+    vintage = check_vintage(data.get("vintage") or DEFAULT_VINTAGE)
     codes = list(units_of(vintage))
     raw = data.get("budget")
     if isinstance(raw, dict):

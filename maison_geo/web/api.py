@@ -4,7 +4,7 @@ Each view reads its parameters through its Operation (maison_geo.contract): the 
 the OpenAPI document at /api/openapi.json."""
 from flask import Blueprint, Response, jsonify, request
 
-from .. import schemas
+from .. import eras, schemas
 from ..contract import N_, Operation, Param, Reply, read_all
 from ..errors import InvalidChoice
 from ..units import DEFAULT_VINTAGE, REFORM_DATE, UNIT_TYPES, VINTAGES, NameMatcher
@@ -46,7 +46,7 @@ def unit_columns(ctx):
 
 
 VINTAGE = Param("vintage", N_("The era of the units: the 22 communes before 1 July 2025 (pre2025) or the 8 after "
-                "(post2025)."), choices=list(VINTAGES), default=DEFAULT_VINTAGE, example="post2025",
+                "(post2025)."), choices=list(VINTAGES), default=DEFAULT_VINTAGE, example=VINTAGES[-1],
                 blank=False)
 BBOX = Param("bbox", N_("Only the units reaching into this box: west,south,east,north in degrees (CRS84)."),
              convert=parse_bbox, example="103.9,21.0,104.2,21.3",
@@ -96,7 +96,7 @@ MATCH = Operation(N_("Free text to one unit of an era, through the name matcher"
                           Param("unit_type", N_("Only units of this type."), choices=list(UNIT_TYPES)),
                           VINTAGE),
                   replies={200: Reply(N_("The unit"), {"application/json": schemas.MATCH},
-                                      example={"vintage": "pre2025", "code": "04135", "name": "Hát Lót",
+                                      example={"vintage": DEFAULT_VINTAGE, "code": "04135", "name": "Hát Lót",
                                                "full_name": "Xã Hát Lót", "unit_type": "xa"})})
 SOURCES = Operation(N_("Where the boundaries come from, their licences and checksums, and the store's build"),
                     replies={200: Reply(N_("Sources"), {"application/json": schemas.SOURCES})})
@@ -171,7 +171,7 @@ def values():
     common = {"vintage": table.vintage, "indicator": key, "period": table.period}
     rows = [{**r.to_dict(), **common, "level": "unit"} for r in table.rows]
     rows.append({**table.district.to_dict(), **common, "level": "district",
-                 "name": "Huyện Mai Sơn" if table.vintage == "pre2025" else "Huyện Mai Sơn (cũ)"})
+                 "name": eras.scope_of(store()).parent_name(table.vintage)})
     return download(to_csv(rows, VALUE_COLUMNS),
                     f"maison_{key}_{table.period}_{table.vintage}.csv", "text/csv; charset=utf-8")
 

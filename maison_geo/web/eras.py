@@ -1,9 +1,11 @@
-"""The two eras together: 22 former communes, 8 communes of 1 July 2025, and where the outline moved."""
+"""The latest era and the one before it together: the former communes, the communes of the reform, and where
+the outline moved."""
 import json
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import gettext
 
+from .. import eras as registry
 from .. import maps
 from ..aggregate import crosswalk_groups
 from ..errors import InvalidChoice
@@ -21,17 +23,24 @@ from .views import profile_url_pattern
 bp = Blueprint("eras", __name__)
 
 
+def reform_eras():
+    """(former, new) era keys: the era before the latest one, and the latest."""
+    new = registry.eras()[-1]
+    return registry.previous(new).key, new.key
+
+
 def _population(vintage):
     rows = indicator_values(store(), catalogue(), "population", 2019, vintage).rows
     return {r.unit.code: r.value for r in rows}
 
 
 def crosswalk_rows():
-    old = {u.code: u for u in store().unit_records("pre2025")}
-    old_pop, new_pop = _population("pre2025"), _population("post2025")
+    former, new = reform_eras()
+    old = {u.code: u for u in store().unit_records(former)}
+    old_pop, new_pop = _population(former), _population(new)
     legal = {r["new_code"]: r for r in store().crosswalk()}
     rows = []
-    for unit in store().unit_records("post2025"):
+    for unit in store().unit_records(new):
         former = crosswalk_groups(store().crosswalk()).get(unit.code, [])
         rows.append({
             "code": unit.code, "name": unit.name, "full_name": unit.full_name,
@@ -75,7 +84,7 @@ def status_table():
     categorical = [i.key for i in catalogue() if i.kind == "categorical"]
     if key not in categorical:
         raise InvalidChoice("indicator", key, categorical)
-    return indicator_values(store(), catalogue(), key, request.args.get("period"), "pre2025")
+    return indicator_values(store(), catalogue(), key, request.args.get("period"), reform_eras()[0])
 
 
 def with_statuses(rows, table, lang):
@@ -112,23 +121,27 @@ def eras():
     statuses = [i for i in catalogue() if i.kind == "categorical"]
     if table is not None:
         return _status_page(rows, patches, table, attribution, statuses)
+    former, new = reform_eras()
     fmap = maps.build_eras_map(
-        {"new": url_for("api.units", vintage="post2025"), "old": url_for("api.units", vintage="pre2025"),
+        {"new": url_for("api.units", vintage=new), "old": url_for("api.units", vintage=former),
          "patches": url_for("eras.era_patches", lang=current_lang())},
-        [(r["code"], r["name"]) for r in rows], geo.labels("pre2025"), geo.bounds("pre2025"), attribution,
-        new_labels=geo.labels("post2025"), _=gettext)
+        [(r["code"], r["name"]) for r in rows], geo.labels(former), geo.bounds(former), attribution,
+        new_labels=geo.labels(new), _=gettext)
     colors = {r["code"]: maps.ERA_COLORS[i % len(maps.ERA_COLORS)] for i, r in enumerate(rows)}
     return render_template("eras.html", rows=rows, patches=patches["features"], colors=colors,
                            parts=maps.render_parts(fmap), reform_date=REFORM_DATE, statuses=statuses,
+                           former_era=former, new_era=new,
                            table=None, view=None)
 
 
 def _status_page(rows, patches, table, attribution, statuses):
-    """The former communes filled by their status, the 8 communes of 2025 drawn over them as outlines."""
+    """The former communes filled by their status, the communes of the reform drawn over them as outlines."""
+    former, new = reform_eras()
     view = build_qualitative_view(table, current_lang(), gettext)
-    sources = {**geo.map_sources("pre2025"), "outline": url_for("api.units", vintage="post2025")}
-    fmap = maps.build_map(view, sources, profile_url_pattern("pre2025"), geo.labels("post2025"),
-                          geo.bounds("pre2025"), attribution, _=gettext)
+    sources = {**geo.map_sources(former), "outline": url_for("api.units", vintage=new)}
+    fmap = maps.build_map(view, sources, profile_url_pattern(former), geo.labels(new),
+                          geo.bounds(former), attribution, _=gettext)
     return render_template("eras.html", rows=rows, patches=patches["features"], colors={},
                            parts=maps.render_parts(fmap), reform_date=REFORM_DATE, statuses=statuses,
+                           former_era=former, new_era=new,
                            table=table, view=view)

@@ -54,7 +54,7 @@ def f_param(*formats):
 F = f_param("json", "html")
 LANG = Param("lang", N_("The language of titles and messages: vi (default) or en."), choices=["vi", "en"])
 COLLECTION = Param("collectionId", N_("The collection: units-<era> or <indicator>-<era>."), location="path",
-                   choices=collection_ids, example="ban_gate_pct-pre2025")
+                   choices=collection_ids, example=f"ban_gate_pct-{VINTAGES[0]}")
 FEATURE = Param("featureId", N_("The unit's code."), location="path", choices=unit_codes, example="04135")
 SIMPLIFIED = Param("simplified", N_("1: the web geometry (about a metre's precision); default: the full geometry."),
                    type="boolean", default=False)

@@ -10,14 +10,14 @@ from ..contract import N_, Operation, Param, Reply, document
 from ..figures import STATUSES
 from ..planning.common import CRITERIA, MAX_BENEFIT_WEIGHT, OBJECTIVES, PLAN_YEARS, RANKINGS
 from ..planning.frontier import MAX_POINTS
-from ..units import VINTAGES
+from ..units import DEFAULT_VINTAGE, VINTAGES
 from .api import RequestContext, operation
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ERROR_REPLY = Reply(N_("A parameter or the body is not valid: the message names it and what is valid"),
                     {"application/json": schemas.ERROR},
-                    example={"error": "vintage='2020' is not valid; choose one of: pre2025, post2025",
+                    example={"error": f"vintage='2020' is not valid; choose one of: {', '.join(VINTAGES)}",
                              "param": "vintage", "value": "2020", "choices": list(VINTAGES)})
 SECURITY_SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer",
@@ -49,12 +49,12 @@ PLAN_BODY = {"required": True, "content": {"application/json": {"schema": {
         "benefit_weights": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0,
                                                                        "maximum": MAX_BENEFIT_WEIGHT}},
         "time_limit": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": 60}}},
-    "example": {"vintage": "pre2025", "budget": 20_000_000_000, "objective": "benefit"}}}}
+    "example": {"vintage": DEFAULT_VINTAGE, "budget": 20_000_000_000, "objective": "benefit"}}}}
 FRONTIER_BODY = {"required": True, "content": {"application/json": {"schema": {
     **PLAN_BODY["content"]["application/json"]["schema"],
     "properties": {**PLAN_BODY["content"]["application/json"]["schema"]["properties"],
                    "points": {"type": "integer", "minimum": 2, "maximum": MAX_POINTS}}},
-    "example": {"vintage": "pre2025", "budget": "20 tỷ", "points": 12}}}}
+    "example": {"vintage": DEFAULT_VINTAGE, "budget": "20 tỷ", "points": 12}}}}
 TARGET_BODY = {"required": True, "content": {"application/json": {"schema": schemas.TARGET_INPUT,
                                                                   "example": {"value": 95, "year": 2030,
                                                                               "source": "Nghị quyết ..."}}}}

@@ -17,7 +17,7 @@ from ..planning import (CRITERIA, REASONS, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, 
                         check_cost, check_weight, frontier, load_interventions, make_plan, with_costs,
                         with_weights)
 from ..scenarios import PlanningDB, ScenarioOwned
-from ..units import VINTAGES, check_vintage
+from ..units import DEFAULT_VINTAGE, VINTAGES, check_vintage
 from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
 from .errors import form_line, plain_line
 from ..workers import Busy, TimedOut
@@ -133,7 +133,7 @@ def _percent_arg(args, name):
 
 def request_from_args(args, codes):
     """The JSON request of the /plan form's query string (shares in percent there, fractions here)."""
-    data = {"vintage": args.get("vintage") or "pre2025", "period": args.get("period") or None,
+    data = {"vintage": args.get("vintage") or DEFAULT_VINTAGE, "period": args.get("period") or None,
             "objective": args.get("objective") or "benefit", "ranking": args.get("ranking") or None}
     if args.get("per_year"):
         data["budget"] = {str(y): args.get(f"budget_{y}") for y in PLAN_YEARS if (args.get(f"budget_{y}") or "").strip()}
@@ -169,7 +169,7 @@ def _units(vintage):
 def plan():
     fmt = format_arg(["html", "json", "csv", "xlsx", "pdf"])
     args = request.args
-    vintage = check_vintage(args.get("vintage") or "pre2025")
+    vintage = check_vintage(args.get("vintage") or DEFAULT_VINTAGE)
     units = _units(vintage)
     interventions = _interventions()
     result, error, curve = None, None, None
@@ -350,7 +350,7 @@ def save_scenario():
     query = request.form.get("query") or ""
     from werkzeug.datastructures import MultiDict
     args = MultiDict(parse_qsl(query, keep_blank_values=True))
-    vintage = check_vintage(args.get("vintage") or "pre2025")
+    vintage = check_vintage(args.get("vintage") or DEFAULT_VINTAGE)
     data = request_from_args(args, [u.code for u in _units(vintage)])
     result = _plan(data, current_lang()).to_dict(current_lang())
     name = db().save(request.form.get("name"), {"query": query, "request": result["request"]}, result,

@@ -6,7 +6,7 @@ from flask_babel import gettext
 
 from ..classify import check_scheme
 from ..errors import InvalidChoice
-from .. import symbols
+from .. import eras, symbols
 from ..maps import build_view, symbol_view
 from ..qualitative import build_qualitative_view
 from ..units import DEFAULT_VINTAGE, check_vintage
@@ -81,7 +81,7 @@ ERA_START = {"pages.profile": "pages.map_page", "compare.compare": "compare.comp
 
 def other_era_url(vintage):
     """The same view in the other era, for the era banner's switch."""
-    other = "post2025" if vintage == "pre2025" else "pre2025"
+    other = eras.other(vintage).key
     if request.endpoint in ERA_START or not request.endpoint:
         return url_for(ERA_START.get(request.endpoint, "pages.map_page"), vintage=other)
     args = {k: v for k, v in request.args.items() if k not in ("vintage", "codes", "format")}
