@@ -22,12 +22,12 @@ from .messages import EXTRAS, MESSAGES, WARNINGS, Problem, Unreadable
 from .read import (MAX_CELLS, MAX_COLUMNS, MAX_PARTS, MAX_RATIO, MAX_ROWS, MAX_UNZIPPED, META_SHEET, OLE2, Table,
                    read_table)
 from .report import Candidate, Declaration, Report
-from .template import DATA_SHEET, ERA_LABELS, HELP_SHEET, template_header, template_indicators, template_xlsx
+from .template import DATA_SHEET, HELP_SHEET, era_label, template_header, template_indicators, template_xlsx
 from .upload import check
 from .validate import FAR, FAR_POINTS, MAX_ERRORS, MAX_TEXT, MIN_PERIOD, validate
 
-__all__ = ["ALIASES", "Candidate", "DATA_SHEET", "Declaration", "ERA_LABELS", "EXTRAS", "FAR", "FAR_POINTS",
+__all__ = ["ALIASES", "Candidate", "DATA_SHEET", "Declaration", "EXTRAS", "FAR", "FAR_POINTS",
            "HEADER_SEARCH", "HELP_SHEET", "MAX_CELLS", "MAX_COLUMNS", "MAX_ERRORS", "MAX_PARTS", "MAX_RATIO", "MAX_ROWS", "MAX_TEXT",
            "MAX_UNZIPPED", "MESSAGES", "META_SHEET", "MIN_PERIOD", "OLE2", "Problem", "Report", "Table",
-           "Unreadable", "WARNINGS", "check", "column_letter", "decimal_convention", "parse_number",
+           "Unreadable", "WARNINGS", "check", "column_letter", "decimal_convention", "era_label", "parse_number",
            "read_table", "template_header", "template_indicators", "template_xlsx", "validate"]

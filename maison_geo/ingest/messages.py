@@ -35,7 +35,7 @@ MESSAGES = {
     "bad_status": "Status %(value)s is not valid: choose official or reported.",
     "missing_source": "Give the source of these figures (e.g. the report and its date).",
     "too_long": "%(field)s is longer than %(limit)s characters.",
-    "bad_vintage": "Era %(value)s is not valid: choose pre2025 or post2025.",
+    "bad_vintage": "Era %(value)s is not valid: choose one of %(choices)s.",
     "vintage_mismatch": "The file is for era %(value)s but the upload is for era %(expected)s.",
     "period_mismatch": "The file is for %(value)s but the upload is for %(expected)s.",
     "missing_period": "No year: choose the year of the figures, or add a column “period” (năm).",

@@ -2,6 +2,7 @@
 cells, instructions in Vietnamese and a hidden sheet naming the era and the year."""
 import io
 
+from .. import eras
 from ..units import UNIT_TYPES
 from .header import column_letter
 from .read import META_SHEET
@@ -24,12 +25,17 @@ def template_header(ind):
     return f"{ind.label_vi}{unit} [{ind.key}]"
 
 
-ERA_LABELS = {"pre2025": "trước 1/7/2025 (22 xã, thị trấn)", "post2025": "từ 1/7/2025 (8 xã)"}
+def era_label(units, vintage):
+    """The era and its units in Vietnamese: 'trước 1/7/2025 (22 xã, thị trấn)'."""
+    types = {u.unit_type for u in units}
+    kinds = ", ".join(word.lower() for key, word in UNIT_TYPES.items() if key in types)
+    return f"{eras.era(vintage).label_vi.lower()} ({len(units)} {kinds})"
 
 
-def template_xlsx(units, catalogue, vintage, period):
+def template_xlsx(units, catalogue, vintage, period, place=None):
     """The workbook for one era and year: a row per commune, a column per indicator, checked cells,
-    instructions in Vietnamese and a hidden sheet naming the era and the year."""
+    instructions in Vietnamese and a hidden sheet naming the era and the year; place: the scope's
+    label (by default the default scope's)."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -39,7 +45,7 @@ def template_xlsx(units, catalogue, vintage, period):
     book = Workbook()
     sheet = book.active
     sheet.title = DATA_SHEET
-    title = f"Số liệu năm {period} — thời kỳ {ERA_LABELS.get(vintage, vintage)} [{vintage}]"
+    title = f"Số liệu năm {period} — thời kỳ {era_label(units, vintage)} [{vintage}]"
     sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=12)
     headers = ["Mã (code)", "Tên xã (name)", "Loại (unit type)"] + [template_header(i) for i in indicators]
     grey = PatternFill("solid", fgColor="DDDDDD")
@@ -79,7 +85,9 @@ def template_xlsx(units, catalogue, vintage, period):
 
     help_sheet = book.create_sheet(HELP_SHEET)
     help_sheet.column_dimensions["A"].width = 110
-    for number, line in enumerate(_instructions(indicators, vintage, period), start=1):
+    lines = _instructions(indicators, vintage, period, era_label(units, vintage),
+                          place or eras.scope(eras.DEFAULT_SCOPE).label)
+    for number, line in enumerate(lines, start=1):
         cell = help_sheet.cell(row=number, column=1, value=line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if number == 1:
@@ -117,10 +125,10 @@ def _validation(ind, DataValidation):
                           error="Nhập 1 (có) hoặc 0 (không).", prompt="1 = có, 0 = không", **common)
 
 
-def _instructions(indicators, vintage, period):
+def _instructions(indicators, vintage, period, label, place):
     lines = [
-        "Hướng dẫn nhập số liệu cấp xã — maison-geo (huyện Mai Sơn, tỉnh Sơn La)",
-        f"Mẫu này dành cho năm {period}, thời kỳ {ERA_LABELS.get(vintage, vintage)} (mã thời kỳ: {vintage}).",
+        f"Hướng dẫn nhập số liệu cấp xã — maison-geo, {place}",
+        f"Mẫu này dành cho năm {period}, thời kỳ {label} (mã thời kỳ: {vintage}).",
         "",
         "1. Nhập số liệu vào trang “Số liệu”: mỗi dòng là một xã/thị trấn, mỗi cột là một chỉ tiêu. "
         "Không sửa các cột Mã, Tên xã, Loại (tô xám) và không sửa dòng tiêu đề.",

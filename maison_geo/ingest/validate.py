@@ -6,6 +6,7 @@ import math
 import re
 from datetime import date, datetime, time as dtime
 
+from .. import eras
 from ..errors import AmbiguousName, UnknownName
 from ..figures import UNIT, Figure
 from ..text import fold, nfc
@@ -115,7 +116,7 @@ class _Validator:
         declared_vintage = (dec.vintage or "").strip() or None
         file_vintage = str(meta.get("vintage") or "").strip() or None
         if declared_vintage and declared_vintage not in VINTAGES:
-            rep.add("bad_vintage", value=declared_vintage)
+            rep.add("bad_vintage", value=declared_vintage, choices=", ".join(VINTAGES))
             declared_vintage = None
         if file_vintage and file_vintage not in VINTAGES:
             file_vintage = None
@@ -325,7 +326,8 @@ class _Validator:
     def _not_in_vintage(self, number, letter, header, text, other, vintage):
         merged_into = ""
         new_code = self.crosswalk.get(other.code)
-        if vintage == "pre2025" and new_code:
+        before = eras.previous(self.report.vintage)
+        if before is not None and before.key == vintage and new_code:
             new = {u.code: u for u in self.matcher.units}.get(new_code)
             if new:
                 merged_into = f"{new.full_name} ({new.code})"
@@ -514,8 +516,5 @@ def _vintage_word(value):
     word = _norm(value)
     if word in VINTAGES:
         return word
-    if word.startswith(("pre", "truoc")):
-        return "pre2025"
-    if word.startswith(("post", "sau", "tu ")):
-        return "post2025"
-    return word
+    named = eras.from_word(word)
+    return named.key if named else word

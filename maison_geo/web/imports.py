@@ -9,7 +9,7 @@ from flask import (Blueprint, Response, current_app, flash, g, jsonify, redirect
                    request, send_file, url_for)
 from flask_babel import gettext
 
-from .. import ingest
+from .. import eras, ingest
 from ..errors import InvalidChoice
 from ..text import nfc
 from ..userdata import BaseMoved, QuotaFull
@@ -94,7 +94,8 @@ def template():
     period = request.args.get("period", "")
     if not period.isdigit() or int(period) not in years():
         raise InvalidChoice("period", period, years())
-    data = ingest.template_xlsx(store().unit_records(vintage), catalogue(), vintage, int(period))
+    data = ingest.template_xlsx(store().unit_records(vintage), catalogue(), vintage, int(period),
+                                eras.scope_of(store()).label)
     return Response(data, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="maison_mau_{vintage}_{period}.xlsx"'})
 
