@@ -167,3 +167,13 @@ def test_the_csv_names_the_parent_unit_of_the_era(client, vintage, name):
         as_text=True)
     district = [r for r in csv.DictReader(text.lstrip("\ufeff").splitlines()) if r["level"] == "district"]
     assert [r["name"] for r in district] == [name]
+
+
+@pytest.mark.parametrize("lang, old, new", [("vi", "Trước 1/7/2025 (22 xã)", "Từ 1/7/2025 (8 xã)"),
+                                            ("en", "Before 1 July 2025 (22 communes)", "From 1 July 2025 (8 communes)")])
+def test_the_era_choices_carry_the_registry_labels(client, lang, old, new):
+    html = client.get(f"/map?lang={lang}").get_data(as_text=True)
+    assert f'<option value="pre2025" selected>{old}</option>' in html
+    assert f'<option value="post2025">{new}</option>' in html
+    profile = client.get(f"/communes/post2025/04136?lang={lang}").get_data(as_text=True)
+    assert f"(04136, {new})" in profile

@@ -5,17 +5,26 @@ import re
 from jinja2 import Undefined
 from markupsafe import Markup
 
-from .. import citations, facts, formatting, money
+from .. import citations, eras, facts, formatting, money
 from . import audit_text
-from .context import catalogue
+from .context import catalogue, store
 from .locale import current_lang
 
 _CODE_NAME = re.compile(r"\b([a-z][a-z0-9]*(?:_[a-z0-9]+)*=[\w.-]+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)")
 
 
+def era_label(key):
+    """'Trước 1/7/2025 (22 xã)': the era's label from the registry, with the scope's number of units in it."""
+    count = eras.scope_of(store()).expected(key)
+    label = eras.era(key).label(current_lang())
+    return f"{label} ({gettext('%(n)s communes', n=count)})" if count else label
+
+
 def register(app):
     from .views import other_era_url
     app.add_template_global(other_era_url, "other_era_url")
+    app.add_template_global(eras.era, "era")
+    app.add_template_global(era_label, "era_label")
     app.add_template_global(audit_text.detail_lines, "audit_details")
     app.add_template_global(lambda text: Markup("<code>{}</code>").format(text), "code")
 
