@@ -10,7 +10,7 @@ from .. import eras
 from ..errors import AmbiguousName, UnknownName
 from ..figures import UNIT, Figure
 from ..text import fold, nfc
-from ..units import UNIT_TYPES, VINTAGES, NameMatcher
+from ..units import DEFAULT_VINTAGE, UNIT_TYPES, VINTAGES, NameMatcher
 from .cells import (_blank, _code_text, _plain, _present, decimal_convention, decimal_evidence, parse_number,
                     read_both_ways)
 from .header import HEADER_SEARCH, _Indicators, _find_header, _norm, column_letter
@@ -123,7 +123,7 @@ class _Validator:
         if declared_vintage and file_vintage and declared_vintage != file_vintage:
             rep.add("vintage_mismatch", value=file_vintage, expected=declared_vintage,
                     header=f"{self.table.sheet or ''} / {META_SHEET}")
-        rep.vintage = declared_vintage or file_vintage or (None if dec.vintage else VINTAGES[0])
+        rep.vintage = declared_vintage or file_vintage or (None if dec.vintage else DEFAULT_VINTAGE)
         declared_period = self._period(dec.period, None, None, None) if _present(dec.period) else None
         file_period = self._period(meta.get("period"), None, None, None) if _present(meta.get("period")) else None
         if declared_period and file_period and declared_period != file_period:
