@@ -112,6 +112,12 @@ def other(current, geodata=None):
     return following(current, geodata) or previous(current, geodata)
 
 
+def crosswalk_into(current, rows, geodata=None):
+    """The crosswalk rows (a store's, of every era) that lead into this era: those in force from its start."""
+    start = era(_key(current), geodata).start
+    return [r for r in rows if r.get("effective_date", start) == start]
+
+
 def by_source(source_name, geodata=None):
     """The era whose boundaries come from this upstream source."""
     for found in eras(geodata):

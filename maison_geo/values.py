@@ -121,8 +121,9 @@ class FigureIndex:
         before = eras.previous(vintage)
         if before is not None and eras.era(vintage).crosswalk:
             old = resolve(store.figures(before.key))
-            merged = resolve(aggregate.to_next_era(old, store.crosswalk(), catalogue,
-                                                   store.unit_records(before.key), vintage))
+            crosswalk = eras.crosswalk_into(vintage, store.crosswalk())
+            merged = resolve(aggregate.to_next_era(old, crosswalk, catalogue, store.unit_records(before.key),
+                                                   vintage))
             merged.update(direct)  # figures recorded for new units win over aggregates
             district = {k: f for k, f in old.items() if f.level == DISTRICT}
             direct = {**merged, **district}

@@ -177,3 +177,10 @@ def test_the_era_choices_carry_the_registry_labels(client, lang, old, new):
     assert f'<option value="post2025">{new}</option>' in html
     profile = client.get(f"/communes/post2025/04136?lang={lang}").get_data(as_text=True)
     assert f"(04136, {new})" in profile
+
+
+def test_only_the_crosswalk_rows_into_an_era_lead_into_it():
+    rows = [{"old_code": "1", "new_code": "2", "effective_date": "2025-07-01"},
+            {"old_code": "2", "new_code": "3", "effective_date": "2030-01-01"}, {"old_code": "4", "new_code": "5"}]
+    assert [r["old_code"] for r in eras.crosswalk_into("post2025", rows)] == ["1", "4"]
+    assert eras.crosswalk_into("pre2025", rows) == [rows[2]]  # no start: only undated rows
