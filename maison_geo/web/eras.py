@@ -38,10 +38,11 @@ def crosswalk_rows():
     former, new = reform_eras()
     old = {u.code: u for u in store().unit_records(former)}
     old_pop, new_pop = _population(former), _population(new)
-    legal = {r["new_code"]: r for r in store().crosswalk()}
+    crosswalk = registry.crosswalk_into(new, store().crosswalk())
+    legal, groups = {r["new_code"]: r for r in crosswalk}, crosswalk_groups(crosswalk)
     rows = []
     for unit in store().unit_records(new):
-        former = crosswalk_groups(store().crosswalk()).get(unit.code, [])
+        former = groups.get(unit.code, [])
         rows.append({
             "code": unit.code, "name": unit.name, "full_name": unit.full_name,
             "population_2019": new_pop.get(unit.code),
