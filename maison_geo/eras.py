@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import paths
-from .errors import InvalidChoice
+from .errors import DataError, InvalidChoice
 
 DEFAULT_SCOPE = "mai_son"
 
@@ -65,7 +65,18 @@ def _registry(geodata):
     with open(Path(geodata) / "eras.json", encoding="utf-8") as f:
         data = json.load(f)
     found = tuple(Era(**{**e, "words": tuple(e.get("words", ()))}) for e in data["eras"])
+    _check(found, data["default"])
     return found, data["default"]
+
+
+def _check(found, default):
+    """Keys once each, the default one of them, each era ending when the next begins."""
+    keys = [e.key for e in found]
+    if len(set(keys)) != len(keys) or default not in keys:
+        raise DataError(f"eras.json: eras {keys} with default {default!r}")
+    for before, after in zip(found, found[1:]):
+        if before.end != after.start:
+            raise DataError(f"eras.json: {before.key} ends {before.end} but {after.key} begins {after.start}")
 
 
 def _geodata(geodata):

@@ -184,3 +184,17 @@ def test_only_the_crosswalk_rows_into_an_era_lead_into_it():
             {"old_code": "2", "new_code": "3", "effective_date": "2030-01-01"}, {"old_code": "4", "new_code": "5"}]
     assert [r["old_code"] for r in eras.crosswalk_into("post2025", rows)] == ["1", "4"]
     assert eras.crosswalk_into("pre2025", rows) == [rows[2]]  # no start: only undated rows
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.update(default="post2030"), "default 'post2030'"),
+    (lambda d: d["eras"].append(d["eras"][0]), "with default"),
+    (lambda d: d["eras"][0].update(end="2025-06-30"), "pre2025 ends 2025-06-30 but post2025 begins 2025-07-01")])
+def test_a_registry_that_does_not_hold_together_is_refused(geodata_copy, change, message):
+    from maison_geo.errors import DataError
+    path = geodata_copy / "eras.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DataError, match=re.escape(message)):
+        eras.eras(geodata_copy)
