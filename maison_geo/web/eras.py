@@ -116,7 +116,7 @@ def eras():
         {"new": url_for("api.units", vintage="post2025"), "old": url_for("api.units", vintage="pre2025"),
          "patches": url_for("eras.era_patches", lang=current_lang())},
         [(r["code"], r["name"]) for r in rows], geo.labels("pre2025"), geo.bounds("pre2025"), attribution,
-        new_labels=geo.labels("post2025"), _=gettext)
+        new_labels=geo.labels("post2025"), _=gettext, profile_url=profile_url_pattern("post2025"))
     colors = {r["code"]: maps.ERA_COLORS[i % len(maps.ERA_COLORS)] for i, r in enumerate(rows)}
     return render_template("eras.html", rows=rows, patches=patches["features"], colors=colors,
                            parts=maps.render_parts(fmap), reform_date=REFORM_DATE, statuses=statuses,
