@@ -12,7 +12,9 @@ from .citations import source_text
 from .classify import classify, is_classed
 from .formatting import display_decimals, fixed, number, value_text
 
-NO_DATA_COLOR = "#d4d4d4"
+# Hatched on the map and in the legend; under every colour vision at least ΔE 15 from the lightest class of
+# either ramp (the former #d4d4d4 was 10 from the palest purple) and from every categorical colour.
+NO_DATA_COLOR = "#c0c0c0"
 # ColorBrewer sequential ramps (colour-blind safe); reversed when lower is better.
 RAMP_BETTER = "YlGnBu"
 RAMP_NEUTRAL = "Purples"
