@@ -22,6 +22,13 @@ PAGES = [
     ("/login", 0), ("/imports", 0), ("/versions", 0), ("/audit", 0), ("/api/docs", 0), ("/ogc", 0),
 ]
 BLOCKING = {"serious", "critical"}
+# more pages seen on a phone: the progress map (once a target is set), the statuses of the two eras
+PHONE_PAGES = [("/progress?indicator=hh_grid_pct", 1), ("/eras?indicator=ntm_status", 1),
+               ("/compare?codes=04105&codes=04108&codes=04141&codes=04120", 1)]
+# the pages whose pickers fold into one "Options" panel on a phone, and the picker that folds
+FOLDED = [("/map?indicator=hh_grid_pct", "#indicator"), ("/progress?indicator=hh_grid_pct", "select[name=indicator]"),
+          ("/compare?codes=04105&codes=04108", "fieldset.unit-picker"), ("/split?indicator=households", "select[name=indicator]"),
+          ("/eras?indicator=ntm_status", "#eras-indicator"), ("/plan?budget=50+t%E1%BB%B7", "select[name=objective]")]
 
 
 @pytest.fixture(scope="module")
@@ -322,21 +329,64 @@ def test_on_a_phone_the_map_comes_first_with_its_options_and_legend_folded(brows
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_no_page_scrolls_sideways_on_a_phone_and_wide_tables_keep_their_first_column(browser, server, lang):
     page = logged_in_page(browser, server, "phone")
-    wide, sideways = [], []
+    wide, sideways, loose = [], [], []
     try:
-        for path, maps in PAGES:
+        set_target(page, server, "hh_grid_pct")  # the progress page's map and table are seen too
+        for path, maps in PAGES + PHONE_PAGES:
             page.goto(f"{server}{path}{'&' if '?' in path else '?'}lang={lang}")
             settle(page, maps)
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > 360:
                 sideways.append(f"{path}: {width} px")
+            loose += [f"{path}: {t}" for t in page.evaluate("""() => Array.from(document.querySelectorAll('table'))
+                .filter(t => t.offsetParent && !t.closest('.table-scroll') && t.getBoundingClientRect().right > 361)
+                .map(t => t.id || t.className || t.outerHTML.slice(0, 60))""")]
             wide += page.evaluate("""() => Array.from(document.querySelectorAll('.table-scroll'))
                 .filter(b => b.scrollWidth > b.clientWidth + 1 && b.offsetParent)
                 .map(b => [b.querySelector('tr > :first-child') ? getComputedStyle(b.querySelector('tr > :first-child')).position : 'none',
                            b.getAttribute('tabindex')])""")
         assert sideways == [], f"pages wider than the phone: {sideways}"
+        assert loose == [], f"tables wider than the phone outside a scrolling box: {loose}"
         assert wide, "some table is wider than a phone (else this check checks nothing)"
         assert all(position == "sticky" and tabindex == "0" for position, tabindex in wide), wide
         page.watch.check()
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_on_a_phone_every_page_folds_its_pickers_into_one_options_panel(browser, server, lang):
+    page = logged_in_page(browser, server, "phone")
+    folded = []
+    try:
+        set_target(page, server, "hh_grid_pct")
+        for path, picker in FOLDED:
+            page.goto(f"{server}{path}&lang={lang}")
+            settle(page, 1)
+            options = page.locator("details.options")
+            summary = options.locator("summary").first
+            words = summary.inner_text().strip() if options.count() == 1 and summary.is_visible() else None
+            folded.append((path, words, page.locator(picker).first.is_visible()))
+            if words:
+                summary.click()
+                assert page.locator(picker).first.is_visible(), path
+                summary.click()
+            top = page.locator(".map-wrap").first.bounding_box()["y"] + page.evaluate("window.scrollY")
+            assert path.startswith("/plan") or top < 740, f"{path}: the map starts below the first screen ({top} px)"
+        page.screenshot(path=str(ARTIFACTS / f"a11y-phone-options-{lang}.png"))
+        word = "tùy chọn" if lang == "vi" else "options"  # the planner's says "More options: …"
+        assert all(words and word in words.lower() and not shown for _, words, shown in folded), folded
+        page.watch.check()
+    finally:
+        page.context.close()
+
+
+def test_on_a_desktop_the_planner_can_still_open_its_options(browser, server):
+    page = logged_in_page(browser, server, "desktop")
+    try:
+        page.goto(f"{server}/plan?budget=50+t%E1%BB%B7&lang=vi")
+        settle(page, 1)
+        page.locator("details.options > summary").click()
+        assert page.locator("select[name=objective]").is_visible()
     finally:
         page.context.close()

@@ -149,7 +149,7 @@
       svg.style.position = "absolute";
       svg.innerHTML = '<defs><pattern id="' + id + '" patternUnits="userSpaceOnUse" width="6" height="6" ' +
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="' + color + '"></rect>' +
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#4a4a4a" stroke-width="1.6"></line></pattern></defs>';
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#5a5a5a" stroke-width="1.3"></line></pattern></defs>';
       document.body.appendChild(svg);
     }
     return "url(#" + id + ")";
