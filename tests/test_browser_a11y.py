@@ -390,3 +390,26 @@ def test_on_a_desktop_the_planner_can_still_open_its_options(browser, server):
         assert page.locator("select[name=objective]").is_visible()
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_on_a_phone_the_legend_is_a_folded_overlay_on_every_single_map(browser, server, lang):
+    page = logged_in_page(browser, server, "phone")
+    try:
+        set_target(page, server, "hh_grid_pct")
+        for path in ("/progress?indicator=hh_grid_pct", "/eras?indicator=", "/eras?indicator=ntm_status",
+                     "/plan?budget=50+t%E1%BB%B7"):
+            page.goto(f"{server}{path}&lang={lang}")
+            settle(page, 1)
+            key = page.locator("#map-panel .map-wrap details.legend-key")
+            assert key.count() == 1, path
+            assert not page.locator("#map-panel .legend-classes li").first.is_visible(), path
+            key.locator("summary").click()
+            box = page.locator("#map-panel .map-wrap").bounding_box()
+            first = page.locator("#map-panel .legend-classes li").first.bounding_box()
+            assert first and box["y"] <= first["y"] <= box["y"] + box["height"], f"{path}: the open legend lies on the map"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+            page.screenshot(path=str(ARTIFACTS / f"a11y-phone-legend-{path[1:].split('?')[0]}-{len(path)}-{lang}.png"))
+        page.watch.check()
+    finally:
+        page.context.close()

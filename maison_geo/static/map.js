@@ -648,7 +648,7 @@
     }
     state.describe = function (code) { return window.maisonPlainText(card(code)); };
     state.enter = function (code) {
-      if (state.card && state.card.isOpen() && state.cardCode === code) {
+      if (state.card && state.card.isOpen() && state.cardCode === code && config.profile) {
         window.location.href = config.profile.replace("{code}", encodeURIComponent(code));
         return;
       }
