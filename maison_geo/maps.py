@@ -12,7 +12,9 @@ from .citations import source_text
 from .classify import classify, is_classed
 from .formatting import display_decimals, fixed, number, value_text
 
-NO_DATA_COLOR = "#d4d4d4"
+# Hatched on the map and in the legend; under every colour vision at least ΔE 15 from the lightest class of
+# either ramp (the former #d4d4d4 was 10 from the palest purple) and from every categorical colour.
+NO_DATA_COLOR = "#c0c0c0"
 # ColorBrewer sequential ramps (colour-blind safe); reversed when lower is better.
 RAMP_BETTER = "YlGnBu"
 RAMP_NEUTRAL = "Purples"
@@ -311,6 +313,9 @@ def furniture(_=_IDENTITY):
                       "highlightClass": _("Show the communes of this class"),
                       "mapKeys": _("Map of the communes. Arrow keys: from commune to commune, west to east; "
                                    "Enter: its value card; Enter again: its profile; Escape: close the card."),
+                      "pickKeys": _("Map of the communes. Arrow keys: from commune to commune, west to east; "
+                                    "Enter: choose it or drop it."),
+                      "picked": _("Chosen"), "notPicked": _("Not chosen"),
                       "classWord": _("Class"), "openProfile": _("Open the commune's profile"),
                       "again": _("Tap or press Enter again to open the profile.")}}
 
@@ -320,14 +325,16 @@ def furniture(_=_IDENTITY):
 ERA_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#882255"]
 
 
-def build_eras_map(urls, new_units, labels, bounds, attribution, tiles=None, new_labels=None, _=_IDENTITY):
+def build_eras_map(urls, new_units, labels, bounds, attribution, tiles=None, new_labels=None, _=_IDENTITY,
+                   profile_url=None):
     """Both eras on one map: the new communes filled, the former ones outlined, the patches hatched.
 
-    urls: {'new', 'old', 'patches'} GeoJSON endpoints; new_units: [(code, name)] in colour order."""
+    urls: {'new', 'old', 'patches'} GeoJSON endpoints; new_units: [(code, name)] in colour order;
+    profile_url: a URL with '{code}' for the profile of a new commune (opened from the keyboard)."""
     fmap = base_map(bounds, tiles)
     colors = {code: ERA_COLORS[i % len(ERA_COLORS)] for i, (code, _) in enumerate(new_units)}
     ScriptLayer("maisonEras", {**urls, "colors": colors, "labels": labels, "newLabels": new_labels or [],
-                               "attribution": attribution, **furniture(_)}).add_to(fmap)
+                               "attribution": attribution, "profile": profile_url, **furniture(_)}).add_to(fmap)
     return fmap
 
 

@@ -72,6 +72,11 @@ VALUE_ROW = {"type": "object", "required": ["value", "status", "illustrative", "
     "illustrative": {"type": "boolean", "description": "true: a made-up demo value, never a real figure"},
     "source": {"type": "string"}, "note": {"type": "string"}, "level": {"type": "string"}}}
 
+SOURCE_TEXT = {"type": "string", "description": "the source as a citation for people, in the language asked "
+               "(?lang=en); `source` is the raw one"}
+SOURCED_ROW = {"type": "object", "required": ["source", "source_text"], "properties": {
+    "source": {"type": "string", "nullable": True}, "source_text": SOURCE_TEXT}}
+
 VALUES = {"type": "object", "required": ["indicator", "vintage", "period", "rows", "district", "illustrative"],
           "properties": {
               "indicator": INDICATOR, "vintage": {"type": "string", "enum": list(VINTAGES)},
@@ -168,22 +173,25 @@ OGC_ITEMS = {**feature_collection(extra={
 OGC_ITEMS["required"] = ["type", "features", "numberMatched", "numberReturned", "links"]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAP_VIEW = {**VALUES, "properties": {**VALUES["properties"], "classification": {"type": "object", "properties": {
+MAP_ROW = {**VALUE_ROW, "required": VALUE_ROW["required"] + ["source_text"],
+           "properties": {**VALUE_ROW["properties"], "source_text": SOURCE_TEXT}}
+MAP_VIEW = {**VALUES, "properties": {**VALUES["properties"], "district": MAP_ROW, "rows": {"type": "array", "items": MAP_ROW},
+                                     "classification": {"type": "object", "properties": {
     "scheme": {"type": "string"}, "k": {"type": "integer"},
     "classes": {"type": "array", "items": {"type": "object"}}, "no_data": {"type": "object"}}}}}
 PROFILE = {"type": "object", "required": ["unit", "illustrative", "indicators"], "properties": {
     "unit": MATCH, "illustrative": {"type": "boolean"}, "facts": {"type": "array", "items": {"type": "object"}},
     "indicators": {"type": "array", "items": {"type": "object", "required": ["indicator", "status"], "properties": {
         "indicator": {"type": "string"}, "label": {"type": "string"}, "period": {"type": "integer", "nullable": True},
-        "value": ANY_VALUE, "status": STATUSES, "source": {"type": "string"},
+        "value": ANY_VALUE, "status": STATUSES, "source": {"type": "string"}, "source_text": SOURCE_TEXT,
         "illustrative": {"type": "boolean"}}}}}}
 COMPARE = {"type": "object", "required": ["vintage", "codes", "illustrative", "rows"], "properties": {
     "vintage": {"type": "string", "enum": list(VINTAGES)}, "codes": {"type": "array", "items": {"type": "string"}},
-    "illustrative": {"type": "boolean"}, "rows": {"type": "array", "items": {"type": "object"}}}}
+    "illustrative": {"type": "boolean"}, "rows": {"type": "array", "items": SOURCED_ROW}}}
 PROGRESS = {"type": "object", "required": ["indicator", "period", "vintage", "illustrative", "rows"], "properties": {
     "indicator": {"type": "string"}, "period": {"type": "integer"}, "vintage": {"type": "string", "enum": list(VINTAGES)},
     "target": {**TARGET}, "message": STRING_OR_NULL, "summary": {"type": "object", "nullable": True},
-    "illustrative": {"type": "boolean"}, "rows": {"type": "array", "items": {"type": "object"}}}}
+    "illustrative": {"type": "boolean"}, "rows": {"type": "array", "items": SOURCED_ROW}}}
 ERAS = {"type": "object", "required": ["reform_date", "communes"], "properties": {
     "reform_date": {"type": "string", "format": "date"}, "communes": {"type": "array", "items": {"type": "object"}},
     "patches": {"type": "array", "items": {"type": "object"}}}}

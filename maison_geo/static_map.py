@@ -13,6 +13,7 @@ import geopandas as gpd
 import shapely
 
 from .errors import InvalidChoice
+from .maps import NO_DATA_COLOR
 
 PAPERS = {"a4": (11.69, 8.27), "a3": (16.54, 11.69)}  # landscape, inches
 FORMATS = ("png", "svg", "pdf")
@@ -20,6 +21,7 @@ DPI_RANGE = (72, 600)
 DEFAULT_DPI = 300
 FONT = "DejaVu Sans"
 INK, MUTED, STAMP = "#1d2b36", "#5b6770", "#b30000"
+HATCH = "#5a5a5a"  # the no-data hatching, as on the screen (static/map.js)
 LABEL_LIMIT = 300
 def _IDENTITY(text, **values):  # noqa: N802 - stands in for gettext, which formats its keywords
     return text % values if values else text
@@ -108,6 +110,9 @@ def draw_units(ax, view, units, scale, label=True, highlight=None):
     if highlight:
         fills = ["#d95f0e" if c == highlight else "#e7e3da" for c in units.code]
     units.plot(ax=ax, color=fills, edgecolor="white", linewidth=0.5 * scale)
+    blank = units[[styles.get(c, {}).get("fill") == NO_DATA_COLOR for c in units.code]] if not highlight else []
+    if len(blank):  # hatched as on the screen and in the legend: never taken for the palest class
+        blank.plot(ax=ax, facecolor="none", edgecolor=HATCH, hatch="////", linewidth=0)
     dashed = units[[styles.get(c, {}).get("illustrative", False) for c in units.code]]
     if len(dashed):
         dashed.boundary.plot(ax=ax, color="#8a3b00", linewidth=0.45 * scale, linestyle=(0, (3, 2)))

@@ -38,3 +38,18 @@ def test_neighbouring_classes_of_every_ramp_stay_apart(ramp, k, vision):
     colors = color_brewer(ramp, k)
     found, a, b = smallest_difference(colors, vision, pairs=list(zip(colors, colors[1:])))
     assert found >= STEPS, f"{ramp} k={k} under {vision}: {a} and {b} only ΔE {found:.1f} apart"
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+@pytest.mark.parametrize("ramp", [maps.RAMP_BETTER, maps.RAMP_NEUTRAL])
+def test_no_data_stands_apart_from_the_lightest_class_of_every_ramp(ramp, vision):
+    """No data is hatched on the map; its ground must not pass for the palest class either (the former
+    #d4d4d4 was only ΔE 10 from the lightest purple under tritanopia)."""
+    for k in (3, 4, 5, 6, 7):
+        lightest = color_brewer(ramp, k)[0]
+        found = difference(maps.NO_DATA_COLOR, lightest, vision)
+        assert found >= CATEGORIES, f"no data and {ramp} k={k}'s {lightest} under {vision}: ΔE {found:.1f}"
+
+
+def test_the_former_no_data_grey_fails_the_check():
+    assert difference("#d4d4d4", color_brewer(maps.RAMP_NEUTRAL, 5)[0], "tritanopia") < CATEGORIES

@@ -63,6 +63,14 @@ def test_svg_keeps_text_as_text(client):
     assert body.lstrip().startswith("<?xml") and "<svg" in body and "Chiềng Mai" in body
 
 
+def test_communes_without_data_are_hatched_on_paper_as_on_screen(client):
+    rows = client.get("/map?indicator=poverty_rate_pct&format=json").get_json()["rows"]
+    blank = sum(1 for r in rows if r["value"] is None)
+    body = client.get("/map?indicator=poverty_rate_pct&format=svg").get_data(as_text=True)
+    hatched = body.count("fill: url(#h")  # matplotlib's hatch patterns: the legend's swatch and each commune
+    assert 0 < blank < len(rows) and hatched == blank + 1, (blank, hatched)
+
+
 @pytest.mark.parametrize("query, param", [("format=png&dpi=1000", "dpi"), ("format=png&dpi=abc", "dpi"),
                                           ("format=png&dpi=10", "dpi"), ("format=pdf&paper=a5", "paper"),
                                           ("format=tiff", "format")])

@@ -129,10 +129,30 @@
                fillOpacity: here ? 0.9 : 0.8 };
     }
     if (band === undefined) {
-      return { color: "#8a8a8a", weight: 0.8, fillColor: config.noData, fillOpacity: 0.7 };
+      return { color: "#8a8a8a", weight: 0.8, fillColor: config.noDataFill || config.noData, fillOpacity: 0.7 };
     }
     return { color: "#ffffff", weight: 1.2, fillColor: config.palette[band], fillOpacity: 0.88,
              dashArray: config.dashedSet[code] ? "4 3" : null };
+  }
+
+  /* No data is hatched, as in the legend, so it is never taken for the palette's lightest class under
+     any colour vision. SVG maps only: a canvas cannot fill with an SVG pattern (it keeps the grey). */
+  function hatch(map, color) {
+    if (map.options.preferCanvas) { return color; }
+    var id = "maison-no-data-" + color.replace("#", "");
+    if (!document.getElementById(id)) {
+      var ns = "http://www.w3.org/2000/svg";
+      var svg = document.createElementNS(ns, "svg");
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("width", "0");
+      svg.setAttribute("height", "0");
+      svg.style.position = "absolute";
+      svg.innerHTML = '<defs><pattern id="' + id + '" patternUnits="userSpaceOnUse" width="6" height="6" ' +
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="' + color + '"></rect>' +
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#5a5a5a" stroke-width="1.3"></line></pattern></defs>';
+      document.body.appendChild(svg);
+    }
+    return "url(#" + id + ")";
   }
 
   function getJSON(url) {
@@ -218,6 +238,7 @@
 
   window.maisonChoropleth = function (map, config) {
     var state = { map: map, layer: null, byCode: {}, drawn: 0, ready: false };
+    config.noDataFill = hatch(map, config.noData);
     config.dashedSet = {};
     (config.dashed || []).forEach(function (code) { config.dashedSet[code] = true; });
     window.maisonMap = state;
@@ -258,35 +279,45 @@
       }
       openProfile(config, code);
     };
-    /* The value card: the hover text, the class, and a link to the profile (a popup: it can be tapped). */
+    function contentOf(code) {
+      var box = document.createElement("div");
+      if (config.tooltips[code]) { box.innerHTML = config.tooltips[code]; return box; }
+      box.appendChild(noDataTooltip(config, state.byCode[code].feature));
+      return box;
+    }
+    function classText(code) {
+      var band = config.classOf[code];
+      var entry = band === undefined ? null : document.querySelector('.legend-classes li.class[data-color="' + config.palette[band] + '"] .range');
+      return entry ? ((config.texts || {}).classWord || "Class") + ": " + entry.textContent.trim() : "";
+    }
+    /* The value card: the hover text (or the name and "no data"), the class, and a link to the profile
+       (a popup: it can be tapped). */
     state.showCard = function (code, latlng) {
       var sub = state.byCode[code];
-      if (!sub || !config.tooltips[code]) { return; }
+      if (!sub) { return; }
       tapped = code;
-      var card = document.createElement("div");
+      var card = contentOf(code);
       card.className = "value-card";
-      card.innerHTML = config.tooltips[code];
-      var band = config.classOf[code], texts = config.texts || {};
-      var entry = band === undefined ? null : document.querySelector('.legend-classes li.class[data-color="' + config.palette[band] + '"] .range');
-      if (entry) {
-        card.appendChild(document.createElement("br"));
-        card.appendChild(document.createTextNode((texts.classWord || "Class") + ": " + entry.textContent.trim()));
-      }
-      if (config.profile) {
-        var link = document.createElement("a");
-        link.href = config.profile.replace("{code}", encodeURIComponent(code));
-        link.textContent = texts.openProfile || "Profile";
-        card.appendChild(document.createElement("br"));
-        card.appendChild(link);
-        var hint = document.createElement("small");
-        hint.className = "card-hint";
-        hint.textContent = texts.again || "";
-        card.appendChild(document.createElement("br"));
-        card.appendChild(hint);
-      }
-      state.card = L.popup({ className: "unit-card", autoPan: true, maxWidth: 280, closeButton: false })
-        .setLatLng(latlng || sub.getBounds().getCenter()).setContent(card).openOn(state.map);
+      var extra = classText(code);
+      state.card = window.maisonCard(state, code, card, extra, config.profile, config.texts, latlng);
       return card;
+    };
+    /* What a screen reader hears for a commune reached by the keyboard. */
+    state.describe = function (code) {
+      var words = [window.maisonPlainText(contentOf(code)), classText(code)];
+      if (isPicker(config)) {
+        var texts = config.texts || {};
+        words = [state.byCode[code].feature.properties.name,
+                 config.picked.indexOf(code) >= 0 ? texts.picked : texts.notPicked];
+      }
+      return words.filter(Boolean).join(". ");
+    };
+    /* Enter: a picker ticks or unticks the commune; a map shows its card, then opens its profile. */
+    state.enter = function (code) {
+      if (isPicker(config)) { state.pick(code); return state.describe(code); }
+      if (state.card && state.card.isOpen() && state.cardCode === code && config.profile) { openProfile(config, code); } else {
+        state.showCard(code);
+      }
     };
 
     function unitLayer(data) {
@@ -409,7 +440,7 @@
             style: { color: "#1d2b36", weight: 2.6, fill: false } }).addTo(map);
         }
         state.circles = circleLayer(first);
-        if (!isLocator(config) && !isPicker(config) && window.maisonKeyboard) { window.maisonKeyboard(map, config, state); }
+        if (!isLocator(config)) { window.maisonKeyboard(map, config, state); }
       })
       .then(function () {
         state.ready = true;
@@ -600,20 +631,49 @@
     div.textContent = text == null ? "" : String(text);
     return div.innerHTML;
   }
+  function tooltipOf(feature) {
+    return "<strong>" + escapeText(feature.properties.full_name) + "</strong> (2025)";
+  }
+  /* The 8 communes of 2025 by the keyboard, as on every map: a card with the name, then the profile. */
+  function keyboard(map, config, state, layer, byCode) {
+    state.byCode = byCode;
+    state.highlight = function (code, on) {
+      if (on) { byCode[code].setStyle({ weight: 5, color: "#111111" }); } else { layer.resetStyle(byCode[code]); }
+    };
+    function card(code) {
+      var box = document.createElement("div");
+      box.className = "value-card";
+      box.innerHTML = tooltipOf(byCode[code].feature);
+      return box;
+    }
+    state.describe = function (code) { return window.maisonPlainText(card(code)); };
+    state.enter = function (code) {
+      if (state.card && state.card.isOpen() && state.cardCode === code && config.profile) {
+        window.location.href = config.profile.replace("{code}", encodeURIComponent(code));
+        return;
+      }
+      state.card = window.maisonCard(state, code, card(code), "", config.profile, config.texts);
+    };
+    window.maisonKeyboard(map, config, state);
+  }
+
   window.maisonEras = function (map, config) {
     var state = { map: map, ready: false, drawn: 0 };
     window.maisonMap = state;
     window.maisonMaps = (window.maisonMaps || []).concat([state]);
     window.maisonFurniture(map, config);
     Promise.all([getJSON(config.new), getJSON(config.old), getJSON(config.patches)]).then(function (data) {
+      var byCode = {};
       var fresh = L.geoJSON(data[0], {
         style: function (f) {
           return { color: "#1d2b36", weight: 3, fillColor: config.colors[f.properties.code] || "#ddd", fillOpacity: 0.75 };
         },
         onEachFeature: function (f, layer) {
-          layer.bindTooltip("<strong>" + escapeText(f.properties.full_name) + "</strong> (2025)", { sticky: true });
+          byCode[f.properties.code] = layer;
+          layer.bindTooltip(tooltipOf(f), { sticky: true });
         }
       }).addTo(map);
+      keyboard(map, config, state, fresh, byCode);
       var former = L.geoJSON(data[1], {
         style: { color: "#3e4c59", weight: 1, dashArray: "4 3", fill: false },
         interactive: false
@@ -658,10 +718,43 @@ window.maisonSync = function () {
 };
 
 /* The map without a mouse: with the map focused, the arrow keys go from commune to commune, west to
-   east (Home, End: the first, the last), outline it and announce its name, value, class and status in a
-   live region; Enter shows its value card, Enter again opens its profile, Escape closes the card. */
+   east (Home, End: the first, the last), every commune, with a value or not; each is outlined and
+   announced in a live region (state.describe). Enter does the map's action (state.enter: its value card,
+   then its profile; on a picker, tick or untick), Escape closes the card. Any map whose state has
+   byCode, highlight, describe and enter can use it. */
 (function () {
   "use strict";
+
+  /* The text a screen reader should hear for a tooltip or card: line breaks read as pauses. */
+  window.maisonPlainText = function (node) {
+    var copy = node.cloneNode(true);
+    copy.querySelectorAll("br").forEach(function (br) { br.replaceWith(". "); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  };
+
+  /* A value card in a popup: the content, an extra line (the class), a link to the profile. */
+  window.maisonCard = function (state, code, card, extra, profile, texts, latlng) {
+    texts = texts || {};
+    if (extra) {
+      card.appendChild(document.createElement("br"));
+      card.appendChild(document.createTextNode(extra));
+    }
+    if (profile) {
+      var link = document.createElement("a");
+      link.href = profile.replace("{code}", encodeURIComponent(code));
+      link.textContent = texts.openProfile || "Profile";
+      card.appendChild(document.createElement("br"));
+      card.appendChild(link);
+      var hint = document.createElement("small");
+      hint.className = "card-hint";
+      hint.textContent = texts.again || "";
+      card.appendChild(document.createElement("br"));
+      card.appendChild(hint);
+    }
+    state.cardCode = code;
+    return L.popup({ className: "unit-card", autoPan: true, maxWidth: 280, closeButton: false })
+      .setLatLng(latlng || state.byCode[code].getBounds().getCenter()).setContent(card).openOn(state.map);
+  };
 
   window.maisonKeyboard = function (map, config, state) {
     var box = map.getContainer(), texts = config.texts || {};
@@ -675,26 +768,16 @@ window.maisonSync = function () {
     // several maps on a page (split): each named by its panel's heading, so each region is told apart
     var panel = box.closest(".split-panel, figure");
     var heading = panel && panel.querySelector("h2, h3, figcaption");
-    box.setAttribute("aria-label", (heading ? heading.textContent.trim() + ". " : "") + (texts.mapKeys || "Map"));
+    var keys = Array.isArray(config.picked) ? texts.pickKeys : texts.mapKeys;
+    box.setAttribute("aria-label", (heading ? heading.textContent.trim() + ". " : "") + (keys || "Map"));
     if (document.getElementById("values-caption")) { box.setAttribute("aria-describedby", "values-caption"); }
     var at = -1, current = null;
 
     function order() {
       var centre = {};
-      var codes = Object.keys(state.byCode).filter(function (code) { return config.tooltips[code]; });
+      var codes = Object.keys(state.byCode || {});
       codes.forEach(function (code) { centre[code] = state.byCode[code].getBounds().getCenter(); });
       return codes.sort(function (a, b) { return centre[a].lng - centre[b].lng || centre[b].lat - centre[a].lat; });
-    }
-    function classText(code) {
-      var band = config.classOf[code];
-      var entry = band === undefined ? null : document.querySelector('.legend-classes li.class[data-color="' + config.palette[band] + '"] .range');
-      return entry ? (texts.classWord || "Class") + ": " + entry.textContent.trim() : "";
-    }
-    function announce(code) {
-      var text = document.createElement("div");
-      text.innerHTML = config.tooltips[code];
-      text.querySelectorAll("br").forEach(function (br) { br.replaceWith(". "); });
-      live.textContent = [text.textContent, classText(code)].filter(Boolean).join(". ");
     }
     function go(index) {
       var codes = order();
@@ -709,7 +792,7 @@ window.maisonSync = function () {
       if (state.labels) { state.labels.promote(current, true); }
       state.focused = current;
       document.dispatchEvent(new CustomEvent("maison:hover", { detail: { code: current, on: true } }));
-      announce(current);
+      live.textContent = state.describe(current);
     }
     // in the capture phase, before Leaflet's own arrow-key panning
     box.parentNode.addEventListener("keydown", function (event) {
@@ -720,10 +803,8 @@ window.maisonSync = function () {
       } else if (event.key === "Home" || event.key === "End") {
         go(event.key === "Home" ? 0 : -1);
       } else if (event.key === "Enter" && current) {
-        if (state.card && state.card.isOpen() && state.cardCode === current) { state.select(current); } else {
-          state.showCard(current);
-          state.cardCode = current;
-        }
+        var said = state.enter(current);
+        if (said) { live.textContent = said; }
       } else if (event.key === "Escape" && state.card) {
         map.closePopup(state.card);
         state.cardCode = null;

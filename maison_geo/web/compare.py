@@ -3,6 +3,7 @@ from flask import Blueprint, g, jsonify, redirect, render_template, request, url
 from flask_babel import gettext
 
 from .. import maps
+from ..citations import source_text
 from ..compare import MIN_UNITS, compare as compare_units, parse_codes
 from ..errors import Forbidden, InvalidChoice
 from ..facts import fact_line
@@ -19,7 +20,7 @@ bp = Blueprint("compare", __name__)
 
 COMPARE_COLUMNS = ["vintage", "indicator", "label", "period", "code", "name", "unit_type", "value",
                    "numerator", "denominator", "difference", "district_value", "status", "illustrative",
-                   "source", "as_of", "carried_forward", "fact", "source_url"]
+                   "source", "source_text", "as_of", "carried_forward", "fact", "source_url"]
 
 
 @bp.get("/compare")
@@ -54,14 +55,14 @@ def _flat(rows, vintage):
             line = fact_line(cell, row.indicator, lang, gettext)
             out.append({**cell.to_dict(), "vintage": vintage, "indicator": row.indicator.key,
                         "label": row.indicator.label(lang), "period": row.period,
-                        "fact": line.text if line else None,
+                        "fact": line.text if line else None, "source_text": source_text(cell.source, gettext),
                         "difference": None if diff is None else round(diff, 4),
                         "district_value": row.district.to_dict()["value"]})
     return out
 
 
 PROGRESS_COLUMNS = ["vintage", "indicator", "period", "code", "name", "unit_type", "value", "target",
-                    "target_year", "state", "gap", "gap_count", "status", "illustrative", "source"]
+                    "target_year", "state", "gap", "gap_count", "status", "illustrative", "source", "source_text"]
 
 
 @bp.route("/progress", methods=["GET", "POST"])
@@ -126,6 +127,7 @@ def _set_target():
 
 def _progress_rows(result, table):
     return [{**p.row.to_dict(), "vintage": table.vintage, "indicator": table.indicator.key,
+             "source_text": source_text(p.row.source, gettext),
              "period": table.period, "target": result.target.value, "target_year": result.target.year,
              "state": p.state, "gap": None if p.gap is None else round(p.gap, 4), "gap_count": p.gap_count}
             for p in result.rows]

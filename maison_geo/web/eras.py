@@ -127,7 +127,7 @@ def eras():
         {"new": url_for("api.units", vintage=new), "old": url_for("api.units", vintage=former),
          "patches": url_for("eras.era_patches", lang=current_lang())},
         [(r["code"], r["name"]) for r in rows], geo.labels(former), geo.bounds(former), attribution,
-        new_labels=geo.labels(new), _=gettext)
+        new_labels=geo.labels(new), _=gettext, profile_url=profile_url_pattern(new))
     colors = {r["code"]: maps.ERA_COLORS[i % len(maps.ERA_COLORS)] for i, r in enumerate(rows)}
     return render_template("eras.html", rows=rows, patches=patches["features"], colors=colors,
                            parts=maps.render_parts(fmap), reform_date=REFORM_DATE, statuses=statuses,

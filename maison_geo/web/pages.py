@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, jsonify, render_template, url_for
 from flask_babel import gettext
 
 from .. import maps, symbols
+from ..citations import source_text
 from ..errors import NotFound
 from ..facts import fact_line, raw_fact_line
 from ..qualitative import qualitative_payload
@@ -96,6 +97,8 @@ def map_payload(view):
     payload = view.table.to_dict()
     payload["classification"] = qualitative_payload(view) if view.indicator.qualitative else \
         maps.classes_payload(view)
+    for row in payload["rows"] + [payload["district"]]:
+        row["source_text"] = source_text(row["source"], gettext)
     for row in payload["rows"]:
         style = view.styles[row["code"]]
         row["class"], row["color"] = style["band"], style["fill"]
@@ -114,7 +117,7 @@ def _map_twin(fmt, view):
     common = {"vintage": table.vintage, "indicator": table.indicator.key, "period": table.period}
     rows = [{**r, **common, "level": "unit"} for r in payload["rows"]]
     rows.append({**payload["district"], **common})
-    columns = VALUE_COLUMNS + ["value_text", "class", "color"]
+    columns = VALUE_COLUMNS + ["source_text", "value_text", "class", "color"]
     if fmt == "csv":
         return exports.csv_file(rows, columns, name)
     if fmt == "xlsx":
@@ -177,7 +180,7 @@ def profile(vintage, code):
 
 PROFILE_COLUMNS = ["vintage", "code", "name", "indicator", "label", "period", "value", "numerator",
                    "denominator", "rank", "ranked", "district_value", "status", "illustrative", "source",
-                   "note"]
+                   "source_text", "note"]
 
 
 def _profile_rows(vintage, unit):
@@ -201,6 +204,7 @@ def _profile_rows(vintage, unit):
         period, row, table = series[-1]
         line = fact_line(row, ind, lang, gettext)
         rows.append({**row.to_dict(), **base, "period": period, "ranked": sum(1 for r in table.rows if r.rank),
+                     "source_text": source_text(row.source, gettext),
                      "district_value": table.district.to_dict()["value"],
                      "district_status": table.district.status,
                      "fact": line.text if line else None,
