@@ -52,12 +52,12 @@ def server_env(store_path, port, workdir):
 class Server:
     """server.py in a subprocess on a free port; .url once it answers; .stop() ends it (only it)."""
 
-    def __init__(self, store_path, timeout=60):
+    def __init__(self, store_path, timeout=60, env=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._workdir = tempfile.TemporaryDirectory(prefix="maison-server-")
         self._log = open(Path(self._workdir.name) / "server.log", "w+b")
-        env = server_env(store_path, self.port, self._workdir.name)
+        env = {**server_env(store_path, self.port, self._workdir.name), **(env or {})}
         self.userdata_location = env.get("MAISON_DATABASE_URL") or env["MAISON_USERDATA"]
         self.process = subprocess.Popen([sys.executable, str(REPO / "server.py")], cwd=REPO, env=env,
                                         stdout=self._log, stderr=subprocess.STDOUT)

@@ -186,9 +186,9 @@ class FigureVersions(Repository):
         if not self.db.exists():
             return 0, 0, None, None
         with self._read() as conn:
-            row = conn.execute("SELECT (SELECT coalesce(max(id), 0) FROM versions), "
-                               "(SELECT coalesce(max(id), 0) FROM targets), "
-                               "(SELECT value FROM maison_state WHERE key = 'generation')").fetchone()
+            row = conn.execute("SELECT (SELECT coalesce(max(id), 0) FROM versions) AS head, "
+                               "(SELECT coalesce(max(id), 0) FROM targets) AS target, "
+                               "(SELECT value FROM maison_state WHERE key = 'generation') AS generation").fetchone()
         return row[0], row[1], row[2], self.db.identity()
 
     def mark_restored(self):
