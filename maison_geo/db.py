@@ -83,8 +83,8 @@ class Database(ABC):
         """Where it is: a file path or a URL (without its password)."""
 
     @abstractmethod
-    def exists(self):
-        """True once anything was written."""
+    def exists(self, schema=None):
+        """True once anything was written (of that schema)."""
 
     @abstractmethod
     def read(self):
@@ -117,7 +117,7 @@ class SQLiteDatabase(Database):
     def location(self):
         return str(self.path)
 
-    def exists(self):
+    def exists(self, schema=None):
         return self.path.is_file() and self.path.stat().st_size > 0
 
     def identity(self):
@@ -180,7 +180,7 @@ class PostgresDatabase(Database):
 
     def __init__(self, url):
         self.url = url
-        self._ready = set()
+        self._ready, self._found = set(), set()
 
     @property
     def location(self):
@@ -189,8 +189,16 @@ class PostgresDatabase(Database):
         user = parts.username and quote(unquote(parts.username), safe="")
         return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
 
-    def exists(self):
-        return True
+    def exists(self, schema=None):
+        """A schema exists once migrated (kept: schemas are never dropped while the app runs)."""
+        if schema in self._ready or schema in self._found:
+            return True
+        with self.read() as conn:
+            found = conn.scalar("SELECT to_regclass('maison_schema') IS NOT NULL") and (
+                schema is None or conn.scalar("SELECT 1 FROM maison_schema WHERE name = ?", (schema,)))
+        if found:
+            self._found.add(schema)
+        return bool(found)
 
     def _pool(self):
         """One pool per process and URL (a forked worker opens its own)."""

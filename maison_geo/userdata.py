@@ -40,6 +40,3 @@ class UserData(Accounts, AuditLog, FigureVersions, Targets):
     @property
     def location(self):
         return self.db.location
-
-    def exists(self):
-        return self.db.exists()

@@ -39,6 +39,9 @@ class Repository:
     def __init__(self, db):
         self.db = db
 
+    def exists(self):
+        return self.db.exists(self.schema)
+
     def _read(self):
         self.db.migrate(self.schema, self.steps)
         return self.db.read()

@@ -131,7 +131,7 @@ class Accounts(Repository):
     def authenticate(self, name, password):
         """The active user with this name and password, or None (taking the same time either way)."""
         row = None
-        if self.db.exists():
+        if self.exists():
             with self._read() as conn:
                 row = _by_name(conn, (name or "").strip())
         if row is None:
@@ -198,7 +198,7 @@ class Accounts(Repository):
         return row is not None and is_past(row["expires_at"])
 
     def _live_token(self, token):
-        if not token or not self.db.exists():
+        if not token or not self.exists():
             return None
         with self._read() as conn:
             return conn.execute("SELECT u.*, t.scope, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id "

@@ -14,14 +14,14 @@ class AuditLog(Repository):
     schema, steps = "userdata", USERDATA_STEPS
 
     def audit_log(self, limit=500, offset=0):
-        if not self.db.exists():
+        if not self.exists():
             return []
         with self._read() as conn:
             rows = conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
             return [{**dict(r), "detail": json.loads(r["detail"] or "{}")} for r in rows]
 
     def audit_count(self):
-        if not self.db.exists():
+        if not self.exists():
             return 0
         with self._read() as conn:
             return conn.scalar("SELECT count(*) FROM audit")

@@ -86,13 +86,13 @@ class FigureVersions(Repository):
 
     def head(self):
         """The id of the active version; 0 when nothing was ever imported."""
-        if not self.db.exists():
+        if not self.exists():
             return 0
         with self._read() as conn:
             return _head(conn)
 
     def versions(self):
-        if not self.db.exists():
+        if not self.exists():
             return []
         with self._read() as conn:
             head = _head(conn)
@@ -166,7 +166,7 @@ class FigureVersions(Repository):
 
     def version_figures(self, version_id, vintage=None, introduced_only=False):
         """The active figures of a version (or only those its import brought)."""
-        if not self.db.exists():
+        if not self.exists():
             return []
         with self._read() as conn:
             if introduced_only:
@@ -183,7 +183,7 @@ class FigureVersions(Repository):
     def data_version(self):
         """(active version, latest target, generation, identity): another value whenever the active
         figures or the editors' targets may differ (web.caching keys its responses by it). One read."""
-        if not self.db.exists():
+        if not self.exists():
             return 0, 0, None, None
         with self._read() as conn:
             row = conn.execute("SELECT (SELECT coalesce(max(id), 0) FROM versions) AS head, "

@@ -69,7 +69,7 @@ class Scenarios(Repository):
         self._reset("weight_overrides", key)
 
     def _overrides(self, table):
-        if not self.db.exists():
+        if not self.exists():
             return {}
         column = OVERRIDES[table]
         with self._read() as conn:
@@ -102,14 +102,14 @@ class Scenarios(Repository):
         return name
 
     def list(self):
-        if not self.db.exists():
+        if not self.exists():
             return []
         with self._read() as conn:
             rows = conn.execute("SELECT name, request, by, at FROM scenarios ORDER BY at DESC, name").fetchall()
         return [{"name": r["name"], "request": json.loads(r["request"]), "by": r["by"], "at": r["at"]} for r in rows]
 
     def get(self, name):
-        if self.db.exists():
+        if self.exists():
             with self._read() as conn:
                 row = conn.execute("SELECT name, request, result, by, at FROM scenarios WHERE name = ?",
                                    (name,)).fetchone()

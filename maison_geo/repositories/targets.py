@@ -21,7 +21,7 @@ class Targets(Repository):
 
     def targets(self):
         """{indicator: {value, year, source, by, at, id}} of every indicator whose latest version sets one."""
-        if not self.db.exists():
+        if not self.exists():
             return {}
         with self._read() as conn:
             rows = conn.execute("SELECT t.* FROM targets t JOIN (SELECT indicator, MAX(id) AS id FROM targets "
@@ -29,7 +29,7 @@ class Targets(Repository):
         return {r["indicator"]: _target(r) for r in rows if r["value"] is not None}
 
     def target_history(self, indicator):
-        if not self.db.exists():
+        if not self.exists():
             return []
         with self._read() as conn:
             rows = conn.execute("SELECT * FROM targets WHERE indicator = ? ORDER BY id DESC", (indicator,)).fetchall()
