@@ -17,6 +17,9 @@ from .audit import audit_entry
 from .schema import USERDATA_STEPS
 
 IMPORT_STATUSES = ("official", "reported")
+# Versions are numbered without gaps in every dialect (a PostgreSQL sequence skips a rolled-back one);
+# writers go one at a time, so the next number is safe to take.
+NEXT_VERSION = "(SELECT coalesce(max(id), 0) + 1 FROM versions)"
 
 
 class BaseMoved(UserDataError):
@@ -120,8 +123,8 @@ class FigureVersions(Repository):
                 raise BaseMoved("Version %(head)s was saved after this file was checked against version "
                                 "%(base)s: check it again against the data as they are now.", head=head, base=base)
             vid = conn.insert(
-                "INSERT INTO versions (at, user_name, action, upload_id, file_name, sha256, vintage, status, "
-                "source, note, rows_read, counts) VALUES (?, ?, 'import', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO versions (id, at, user_name, action, upload_id, file_name, sha256, vintage, status, "
+                f"source, note, rows_read, counts) VALUES ({NEXT_VERSION}, ?, ?, 'import', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (now(), user_name, upload_id, clean_file_name(file_name), sha256, vintage, status, source,
                  note, rows_read, json.dumps(counts or {}, ensure_ascii=False)))
             rows = [(vid, fig.vintage, fig.level, fig.code, fig.indicator, int(fig.period), float(fig.value),
@@ -155,8 +158,8 @@ class FigureVersions(Repository):
                                                     (version_id,)).fetchone():
                 raise NotFound(f"there is no version {version_id}")
             head = _head(conn)
-            vid = conn.insert("INSERT INTO versions (at, user_name, action, note, restored_from) "
-                              "VALUES (?, ?, 'restore', ?, ?)", (now(), user_name, note, version_id))
+            vid = conn.insert(f"INSERT INTO versions (id, at, user_name, action, note, restored_from) "
+                              f"VALUES ({NEXT_VERSION}, ?, ?, 'restore', ?, ?)", (now(), user_name, note, version_id))
             conn.execute("INSERT INTO members (version_id, figure_id) SELECT ?, figure_id FROM members "
                          "WHERE version_id = ?", (vid, version_id))
             conn.execute("UPDATE versions SET figures_active = ? WHERE id = ?", (_member_count(conn, vid), vid))
