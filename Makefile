@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test data venv test-deps chromium gdal illustrative benchmark clean
+.PHONY: run serve test test-postgres data venv test-deps chromium gdal illustrative benchmark clean
 
 run: data
 	HOST=$(HOST) PORT=$(PORT) $(PY) server.py
@@ -17,6 +17,11 @@ serve: data
 
 test: data test-deps
 	$(PY) -m pytest
+
+# The same suite against PostgreSQL + PostGIS: a server of its own (Debian's packages, installed when
+# missing and run as root), in a temporary folder on a free 127.0.0.1 port, stopped at the end.
+test-postgres: data test-deps
+	$(PY) tests/with_postgres.py -- $(PY) -m pytest
 
 data: venv
 	$(PY) -m maison_geo data

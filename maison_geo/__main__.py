@@ -63,7 +63,7 @@ def _accounts(args):
         if args.command == "user" and args.action == "add":
             password = _read_password(args.password_stdin)
             user = data.add_user(args.name, args.role, password, actor="cli")
-            print(f"added {user.name} ({user.role}) to {data.path}")
+            print(f"added {user.name} ({user.role}) to {data.location}")
         elif args.command == "user" and args.action == "list":
             for user in data.users():
                 print(f"{user.name}\t{user.role}\t{'active' if user.active else 'disabled'}")

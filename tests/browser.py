@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import postgres
+
 CHROMIUM = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else (shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -40,20 +42,24 @@ def server_env(store_path, port, workdir):
     env = {key: value for key, value in os.environ.items() if key != "MAISON_LOGIN_REQUIRED"}
     env.update({"HOST": "127.0.0.1", "PORT": str(port), "MAISON_STORE": str(store_path),
                 "MAISON_USERDATA": str(Path(workdir) / "userdata.sqlite"),
+                "MAISON_PLANNING_DB": str(Path(workdir) / "planning.sqlite"),
                 "MAISON_SECRET_KEY": "browser-tests-" + "0" * 32})
+    if postgres.enabled() and postgres.TEMPLATE and str(store_path).startswith("postgresql://"):
+        env["MAISON_DATABASE_URL"] = postgres.app_database()
     return env
 
 
 class Server:
     """server.py in a subprocess on a free port; .url once it answers; .stop() ends it (only it)."""
 
-    def __init__(self, store_path, timeout=60):
+    def __init__(self, store_path, timeout=60, env=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._workdir = tempfile.TemporaryDirectory(prefix="maison-server-")
         self._log = open(Path(self._workdir.name) / "server.log", "w+b")
-        self.process = subprocess.Popen([sys.executable, str(REPO / "server.py")], cwd=REPO,
-                                        env=server_env(store_path, self.port, self._workdir.name),
+        env = {**server_env(store_path, self.port, self._workdir.name), **(env or {})}
+        self.userdata_location = env.get("MAISON_DATABASE_URL") or env["MAISON_USERDATA"]
+        self.process = subprocess.Popen([sys.executable, str(REPO / "server.py")], cwd=REPO, env=env,
                                         stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while True:

@@ -1,5 +1,6 @@
 import shutil
 
+import postgres
 import pytest
 
 from maison_geo import create_app, paths
@@ -18,10 +19,45 @@ def mirror():
 
 @pytest.fixture(scope="session")
 def store(tmp_path_factory, mirror):
-    """A store built by the real data step from the real upstream files, once per session."""
-    built = open_store(tmp_path_factory.mktemp("store") / "maison.gpkg")
-    build(built, "mai_son", mirror=mirror, force=True, log=lambda *_: None)
-    return built
+    """A store built by the real data step from the real upstream files, once per session (in a
+    PostgreSQL database when the suite runs against one, copied then as the template of every app's)."""
+    if not postgres.enabled():
+        built = open_store(tmp_path_factory.mktemp("store") / "maison.gpkg")
+        build(built, "mai_son", mirror=mirror, force=True, log=lambda *_: None)
+        return built
+    from maison_geo.db import PostgresDatabase
+    url = postgres.fresh_database()
+    build(open_store(url), "mai_son", mirror=mirror, force=True, log=lambda *_: None)
+    PostgresDatabase(url).close()
+    postgres.TEMPLATE = postgres.name_of(postgres.fresh_database(template=postgres.name_of(url)))
+    return open_store(url)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def apps_on_postgres(request):
+    """Against PostgreSQL, every app made on the session's store gets a database of its own, copied
+    from the template (its user data and scenarios as fresh as a new SQLite file's)."""
+    if not postgres.enabled():
+        yield
+        return
+    import maison_geo.web
+    location = request.getfixturevalue("store").location
+    make = maison_geo.web.create_app
+
+    def create_app(config=None):
+        config = dict(config or {})
+        if not config.get("DATABASE_URL") and str(config.get("STORE_PATH")) == location:
+            config["DATABASE_URL"] = postgres.app_database()
+        return make(config)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(maison_geo.web, "create_app", create_app)
+        yield
+
+
+@pytest.fixture()
+def database_location(tmp_path):
+    """Where a repository test keeps its data: a fresh PostgreSQL database, or a SQLite file."""
+    return postgres.fresh_database(template=postgres.TEMPLATE) if postgres.enabled() else tmp_path / "u.sqlite"
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +70,7 @@ def private_environment(tmp_path_factory):
     """Nothing of the developer's environment reaches the tests: an app made without USERDATA_PATH
     uses a fresh user-data file, never $MAISON_USERDATA or instance/userdata.sqlite."""
     with pytest.MonkeyPatch.context() as env:
-        for name in ("MAISON_STORE", "MAISON_SECRET_KEY", "MAISON_LOGIN_REQUIRED", "MAISON_SECURE_COOKIES",
+        for name in ("MAISON_STORE", "MAISON_DATABASE_URL", "MAISON_SECRET_KEY", "MAISON_LOGIN_REQUIRED", "MAISON_SECURE_COOKIES",
                      "MAISON_TILE_URL", "MAISON_TILE_ATTRIBUTION", "MAISON_SCOPE"):
             env.delenv(name, raising=False)
         env.setenv("MAISON_USERDATA", str(tmp_path_factory.mktemp("env") / "userdata.sqlite"))

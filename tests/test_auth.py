@@ -1,5 +1,4 @@
 """Accounts: login, rate limit, sessions, CSRF, roles, login-only reading, the CLI, the admin page."""
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -61,7 +60,7 @@ def test_login_rate_limit(app, client):
 
 
 def test_passwords_are_hashed_and_tokens_stored_as_hashes(app):
-    with sqlite3.connect(userdata(app).path) as conn:
+    with userdata(app).db.read() as conn:
         hashes = [r[0] for r in conn.execute("SELECT password_hash FROM users")]
         tokens = [r[0] for r in conn.execute("SELECT token_hash FROM tokens")]
     assert all(h.startswith(("scrypt:", "pbkdf2:")) for h in hashes)
@@ -159,8 +158,8 @@ def test_admin_manages_accounts_and_every_change_is_audited(app):
     assert "Khóa tài khoản" in page and "hoa" in page
 
 
-def test_the_last_admin_cannot_be_removed(tmp_path):
-    data = UserData(tmp_path / "u.sqlite")
+def test_the_last_admin_cannot_be_removed(database_location):
+    data = UserData(database_location)
     data.add_user("root", "admin", "root-password")
     with pytest.raises(UserDataError):
         data.set_role("root", "editor", "root")
@@ -170,8 +169,8 @@ def test_the_last_admin_cannot_be_removed(tmp_path):
         data.add_user("Root", "editor", "another-password")  # names are case-insensitive
 
 
-def test_cli_user_add_and_token_add(store, tmp_path):
-    path = tmp_path / "cli.sqlite"
+def test_cli_user_add_and_token_add(store, tmp_path, database_location):
+    path = database_location
 
     def run(*args, stdin=""):
         return subprocess.run([sys.executable, "-m", "maison_geo", *args, "--userdata", str(path)], input=stdin,
@@ -183,7 +182,8 @@ def test_cli_user_add_and_token_add(store, tmp_path):
     made = run("token", "add", "thu")
     assert made.returncode == 0 and made.stdout.strip().startswith("msg_")
     assert run("token", "add", "nobody").returncode == 1
-    app = make_app(store, tmp_path, USERDATA_PATH=str(path))
+    on_postgres = str(path).startswith("postgresql://")
+    app = make_app(store, tmp_path, **{"DATABASE_URL" if on_postgres else "USERDATA_PATH": str(path)})
     response = api_upload(app.test_client(), "Mã;Số hộ\n04105;5300\n".encode(), token=made.stdout.strip(),
                           period=2024, dry_run=True)
     assert response.status_code == 200

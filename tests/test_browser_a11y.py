@@ -3,7 +3,6 @@ both languages, on a desktop (1366x768) and a phone (360x740): no violation of i
 critical. The moderate ones are written to test-artifacts/axe-moderate.txt and discussed in the README.
 One server, one browser, one logged-in (admin) context per size and language."""
 import os
-from pathlib import Path
 
 import pytest
 
@@ -37,7 +36,7 @@ def server(store):
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test-deps does)")
     running = Server(store.path)
     from maison_geo.userdata import UserData
-    UserData(Path(running._workdir.name) / "userdata.sqlite").add_user("admin", "admin", PASSWORD)
+    UserData(running.userdata_location).add_user("admin", "admin", PASSWORD)
     yield running.url
     running.stop()
 

@@ -160,10 +160,13 @@ def test_disabling_or_a_new_password_ends_the_sessions_at_once(app, change):
 def test_a_user_data_file_of_the_previous_schema_is_upgraded_in_place(tmp_path):
     import sqlite3
 
-    from maison_geo.userdata import SCHEMA, UserData
+    from maison_geo.db import SQLiteDatabase
+    from maison_geo.repositories.schema import USERDATA_STEPS
+    from maison_geo.userdata import UserData
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as conn:
-        conn.executescript(SCHEMA)
+        for statement in USERDATA_STEPS[1]:
+            conn.execute(SQLiteDatabase(path).ddl(statement))
         conn.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES ('lan', 'editor', 'x', 'now')")
         conn.execute("PRAGMA user_version = 1")
     data = UserData(path)
@@ -349,15 +352,13 @@ def test_value_tables_are_built_once_per_data_version(app, monkeypatch):
 # ---- finding 7: uploads are not kept forever; a quota per user -------------------------------------
 
 def test_uploads_that_never_became_a_version_are_dropped_after_the_retention_period(app):
-    import sqlite3
-
     client, token = app.test_client(), app.tokens["lan"]
     old_dry = _dry_run(app)
     committed = api_upload(client, HOUSEHOLDS, token=token, **FIELDS).get_json()["upload_id"]
-    with sqlite3.connect(userdata(app).path) as conn:
+    with userdata(app).db.write() as conn:
         conn.execute("UPDATE uploads SET at = '2020-01-01T00:00:00+07:00'")
     _dry_run(app)  # any upload applies the rule
-    with sqlite3.connect(userdata(app).path) as conn:
+    with userdata(app).db.read() as conn:
         kept = {r[0] for r in conn.execute("SELECT id FROM uploads")}
     assert old_dry not in kept and committed in kept and len(kept) == 2
     assert client.get("/versions/1/file", headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -410,7 +411,6 @@ def test_a_scenario_is_replaced_or_deleted_by_its_owner_or_an_admin_only(app):
 
 
 def test_a_token_has_a_scope_and_an_expiry(app):
-    import sqlite3
     data = userdata(app)
     read_only = data.add_token("admin", scope="viewer", days=30)
     writer = data.add_token("admin", scope="editor")
@@ -424,7 +424,7 @@ def test_a_token_has_a_scope_and_an_expiry(app):
     listed = {t["id"]: t for t in data.tokens()}
     assert {t["scope"] for t in listed.values()} >= {"viewer", "editor", "admin"}
     assert all(t["expires_at"] for t in listed.values())
-    with sqlite3.connect(data.path) as conn:
+    with data.db.write() as conn:
         conn.execute("UPDATE tokens SET expires_at = '2020-01-01T00:00:00+00:00'")
     expired = client.get("/versions?format=json&lang=en", headers=bearer(writer))
     assert expired.status_code == 401 and "expired" in expired.get_json()["error"]

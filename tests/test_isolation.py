@@ -10,7 +10,10 @@ def outside_instance(path):
 
 
 def test_the_app_fixture_keeps_its_files_outside_instance(app):
-    assert outside_instance(app.extensions["maison"]["store"].userdata.path)
+    if app.config.get("DATABASE_URL"):  # everything in the suite's own PostgreSQL database
+        assert app.extensions["maison"]["store"].userdata.location.startswith("postgresql://")
+        return
+    assert outside_instance(app.extensions["maison"]["store"].userdata.location)
     assert outside_instance(app.config["PLANNING_DB"])
     assert outside_instance(app.config["STORE_PATH"])
 

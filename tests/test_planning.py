@@ -8,7 +8,8 @@ from maison_geo.errors import InvalidChoice, NotFound
 from maison_geo.indicators import Catalogue, Target
 from maison_geo.planning import (Item, PlanError, greedy, group_spend, load_interventions, make_plan,
                                  solve_milp, spend, with_costs)
-from maison_geo.scenarios import PlanningDB, ScenarioOwned
+from maison_geo.db import open_database
+from maison_geo.repositories.scenarios import Scenarios, ScenarioOwned
 
 
 # ---- small instances with an optimum known by brute force ----------------------------------------
@@ -273,7 +274,7 @@ def test_target_helper_catalogue_is_untouched(catalogue):
 # ---- the SQLite file ------------------------------------------------------------------------------
 
 def test_planning_db_roundtrip(tmp_path):
-    db = PlanningDB(tmp_path / "sub" / "p.sqlite")
+    db = Scenarios(open_database(tmp_path / "sub" / "p.sqlite"))
     assert db.list() == [] and db.cost_overrides() == {}
     db.set_cost("grid", 123, "note", "ed")
     db.set_cost("grid", 456, "", "ed2")

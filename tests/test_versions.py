@@ -1,7 +1,6 @@
 """Dataset versions: atomic commits, restore, precedence of imported figures, a kill mid-import."""
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -39,8 +38,8 @@ def active(data, vintage=None):
 
 # ---- the user-data file ----------------------------------------------------------------------------
 
-def test_commits_layer_and_every_version_stays_queryable(tmp_path):
-    data = UserData(tmp_path / "u.sqlite")
+def test_commits_layer_and_every_version_stays_queryable(database_location):
+    data = UserData(database_location)
     assert data.head() == 0 and data.active_figures() == [] and not data.exists()
     first = commit(data, [fig("04105", 5300), fig("04108", 1500)], file_name="a.csv", sha256="aa", rows_read=2)
     second = commit(data, [fig("04108", 1600), fig("04120", 900)], file_name="C:\\Users\\lan\\b.csv")
@@ -56,8 +55,8 @@ def test_commits_layer_and_every_version_stays_queryable(tmp_path):
     assert [v["id"] for v in data.versions()] == [2, 1] and data.versions()[0]["active"]
 
 
-def test_restore_makes_a_new_version_equal_to_the_old_one(tmp_path):
-    data = UserData(tmp_path / "u.sqlite")
+def test_restore_makes_a_new_version_equal_to_the_old_one(database_location):
+    data = UserData(database_location)
     commit(data, [fig("04105", 5300)])
     commit(data, [fig("04105", 5400), fig("04108", 1500)])
     before = active(data)
@@ -74,16 +73,16 @@ def test_restore_makes_a_new_version_equal_to_the_old_one(tmp_path):
     assert ("import", None) in actions
 
 
-def test_restore_of_a_missing_version_is_refused(tmp_path):
+def test_restore_of_a_missing_version_is_refused(database_location):
     from maison_geo.errors import NotFound
-    data = UserData(tmp_path / "u.sqlite")
+    data = UserData(database_location)
     with pytest.raises(NotFound):
         data.restore(7, "admin")
     assert data.head() == 0
 
 
-def test_a_failed_commit_leaves_the_previous_version_whole(tmp_path):
-    data = UserData(tmp_path / "u.sqlite")
+def test_a_failed_commit_leaves_the_previous_version_whole(database_location):
+    data = UserData(database_location)
     commit(data, [fig("04105", 5300)])
 
     def broken():
@@ -95,8 +94,8 @@ def test_a_failed_commit_leaves_the_previous_version_whole(tmp_path):
     assert [e["action"] for e in data.audit_log()] == ["import"]
 
 
-def test_two_commits_at_the_same_time_both_land(tmp_path):
-    data = UserData(tmp_path / "u.sqlite")
+def test_two_commits_at_the_same_time_both_land(database_location):
+    data = UserData(database_location)
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -107,7 +106,7 @@ def test_two_commits_at_the_same_time_both_land(tmp_path):
                 yield fig(code, value, period=2000 + i)
         try:
             barrier.wait(10)
-            results.append(commit(UserData(data.path), slow())["id"])
+            results.append(commit(UserData(database_location), slow())["id"])
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
     threads = [threading.Thread(target=run, args=args) for args in (("04105", 1), ("04108", 2))]
@@ -136,8 +135,8 @@ KILLED_IMPORT = textwrap.dedent("""
 """)
 
 
-def test_a_process_killed_mid_import_leaves_the_store_consistent(tmp_path):
-    path = tmp_path / "u.sqlite"
+def test_a_process_killed_mid_import_leaves_the_store_consistent(tmp_path, database_location):
+    path = database_location
     data = UserData(path)
     commit(data, [fig("04105", 5300), fig("04108", 1500)])
     marker = tmp_path / "half"
@@ -152,9 +151,10 @@ def test_a_process_killed_mid_import_leaves_the_store_consistent(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("SELECT count(*) FROM figures WHERE source = 'killed'").fetchone()[0] == 0
+    with data.db.read() as conn:
+        if data.db.dialect == "sqlite":
+            assert conn.scalar("PRAGMA integrity_check") == "ok"
+        assert conn.scalar("SELECT count(*) FROM figures WHERE source = 'killed'") == 0
     fresh = UserData(path)
     assert fresh.head() == 1
     assert active(fresh) == {("04105", "households", 2024): 5300, ("04108", "households", 2024): 1500}
@@ -211,8 +211,8 @@ class MemoryStore(Store):
         self.replaced.append(dataset)
 
 
-def test_layered_store_shows_the_active_version_over_the_build(store, catalogue, tmp_path):
-    data = UserData(tmp_path / "u.sqlite")
+def test_layered_store_shows_the_active_version_over_the_build(store, catalogue, tmp_path, database_location):
+    data = UserData(database_location)
     layered = LayeredStore(MemoryStore(store), data)
     census = indicator_values(layered, catalogue, "population", 2019, "pre2025")
     assert {r.unit.code: r.value for r in census.rows}["04105"] == 16931
@@ -227,8 +227,8 @@ def test_layered_store_shows_the_active_version_over_the_build(store, catalogue,
     assert FigureIndex(layered, catalogue, "pre2025").get("unit", "04105", "population", 2019).value == 16931
 
 
-def test_a_rebuild_replaces_the_base_only(store, tmp_path):
-    data = UserData(tmp_path / "u.sqlite")
+def test_a_rebuild_replaces_the_base_only(store, tmp_path, database_location):
+    data = UserData(database_location)
     base = MemoryStore(store)
     layered = LayeredStore(base, data)
     commit(data, [fig("04105", 5300)])

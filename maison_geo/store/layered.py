@@ -40,7 +40,7 @@ class LayeredStore(Store):
         if path is None:
             return None  # a store in memory: no way to tell a change, so nothing is kept
         built = (path.stat().st_mtime_ns, path.stat().st_ino) if path.is_file() else None
-        return built, str(self.userdata.path), self.userdata.data_version()
+        return built, self.userdata.location, self.userdata.data_version()
 
     def figures(self, vintage=None):
         return [*self.base.figures(vintage), *self.userdata.active_figures(vintage)]

@@ -4,7 +4,9 @@ import os
 from flask import Flask
 
 from .. import paths
+from ..db import open_database
 from ..indicators import Catalogue
+from ..repositories.scenarios import Scenarios
 from ..store.layered import open_layered
 
 
@@ -18,7 +20,7 @@ NUMERIC_SETTINGS = {"HEAVY_JOBS": int, "HEAVY_JOBS_PER_CLIENT": int, "ANONYMOUS_
 def _config_from_env():
     env = {"STORE_PATH": "MAISON_STORE", "TILE_URL": "MAISON_TILE_URL",
            "TILE_ATTRIBUTION": "MAISON_TILE_ATTRIBUTION", "TARGETS_PATH": "MAISON_TARGETS",
-           "PLANNING_DB": "MAISON_PLANNING_DB"}
+           "PLANNING_DB": "MAISON_PLANNING_DB", "DATABASE_URL": "MAISON_DATABASE_URL"}
     config = {key: os.environ[var] for key, var in env.items() if os.environ.get(var)}
     for key, kind in NUMERIC_SETTINGS.items():
         text = os.environ.get(f"MAISON_{key}")
@@ -28,6 +30,18 @@ def _config_from_env():
             except ValueError:
                 raise SystemExit(f"MAISON_{key}={text!r} is not a {kind.__name__} number") from None
     return config
+
+
+def open_repositories(config, instance_path):
+    """The store (under the user data) and the planner's scenarios: all in the PostgreSQL database of
+    DATABASE_URL when set, else the GeoPackage STORE_PATH and the SQLite files USERDATA_PATH and
+    PLANNING_DB (instance/ by default)."""
+    url = config.get("DATABASE_URL")
+    if url:
+        return {"store": open_layered(url, url), "scenarios": Scenarios(open_database(url))}
+    planning = config.get("PLANNING_DB") or os.path.join(instance_path, "planning.sqlite")
+    return {"store": open_layered(config["STORE_PATH"], config.get("USERDATA_PATH")),
+            "scenarios": Scenarios(open_database(planning))}
 
 
 def create_app(config=None):
@@ -44,8 +58,7 @@ def create_app(config=None):
     app.json.sort_keys = False
     app.url_map.converters["int"] = converters.IdConverter
 
-    app.extensions["maison"] = {"store": open_layered(app.config["STORE_PATH"], app.config.get("USERDATA_PATH")),
-                                "catalogue": Catalogue.load()}
+    app.extensions["maison"] = {**open_repositories(app.config, app.instance_path), "catalogue": Catalogue.load()}
 
     from flask_compress import Compress
 

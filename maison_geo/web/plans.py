@@ -1,7 +1,6 @@
 """The investment planner on the web: /plan (form, map, tables, ?format=json|csv|xlsx), saved scenarios,
 side-by-side comparison, editors' unit costs, and POST /api/plans for any client. Logic: ..planning."""
 import math
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from flask import (Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for)
@@ -16,7 +15,7 @@ from ..indicators import Indicator
 from ..planning import (CRITERIA, REASONS, DEFAULT_TIME_LIMIT, DEFAULT_WEIGHTS, OBJECTIVES, PLAN_YEARS, RANKINGS,
                         check_cost, check_weight, frontier, load_interventions, make_plan, with_costs,
                         with_weights)
-from ..scenarios import PlanningDB, ScenarioOwned
+from ..repositories.scenarios import ScenarioOwned
 from ..units import DEFAULT_VINTAGE, VINTAGES, check_vintage
 from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
 from .errors import form_line, plain_line
@@ -50,8 +49,7 @@ def can_edit():
 
 
 def db():
-    path = current_app.config.get("PLANNING_DB") or Path(current_app.instance_path) / "planning.sqlite"
-    return PlanningDB(path)
+    return current_app.extensions["maison"]["scenarios"]
 
 
 def _user_name():

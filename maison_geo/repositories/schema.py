@@ -1,0 +1,92 @@
+"""The "userdata" schema: accounts, tokens, login failures, audit, uploads, versions, figures, targets.
+Steps by version; a SQLite file of an earlier release is brought forward from the version it has."""
+
+USERDATA_STEPS = {
+    1: ["""CREATE TABLE IF NOT EXISTS users (
+    id {id},
+    name TEXT NOT NULL UNIQUE {nocase},
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+    password_hash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL)""",
+        """CREATE TABLE IF NOT EXISTS tokens (
+    id {id},
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    revoked_at TEXT)""",
+        """CREATE TABLE IF NOT EXISTS login_failures (
+    id {id},
+    at {real} NOT NULL,
+    ip TEXT NOT NULL,
+    name TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS login_failures_at ON login_failures (at)",
+        """CREATE TABLE IF NOT EXISTS audit (
+    id {id},
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT '{{}}')""",
+        """CREATE TABLE IF NOT EXISTS uploads (
+    id {id},
+    at TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    content {blob} NOT NULL)""",
+        """CREATE TABLE IF NOT EXISTS versions (
+    id {id},
+    at TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('import', 'restore')),
+    upload_id INTEGER REFERENCES uploads(id),
+    file_name TEXT NOT NULL DEFAULT '',
+    sha256 TEXT NOT NULL DEFAULT '',
+    vintage TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    restored_from INTEGER,
+    rows_read INTEGER NOT NULL DEFAULT 0,
+    figures_written INTEGER NOT NULL DEFAULT 0,
+    figures_active INTEGER NOT NULL DEFAULT 0,
+    counts TEXT NOT NULL DEFAULT '{{}}')""",
+        """CREATE TABLE IF NOT EXISTS figures (
+    id {id},
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    vintage TEXT NOT NULL,
+    level TEXT NOT NULL,
+    code TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    period INTEGER NOT NULL,
+    value {real} NOT NULL,
+    denominator {real},
+    status TEXT NOT NULL,
+    source TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    row INTEGER,
+    UNIQUE (version_id, vintage, level, code, indicator, period))""",
+        """CREATE TABLE IF NOT EXISTS members (
+    version_id INTEGER NOT NULL,
+    figure_id INTEGER NOT NULL,
+    PRIMARY KEY (version_id, figure_id)) {without_rowid}""",
+        """CREATE TABLE IF NOT EXISTS targets (
+    id {id},
+    indicator TEXT NOT NULL,
+    value {real},
+    year INTEGER,
+    source TEXT NOT NULL DEFAULT '',
+    by TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS targets_by_indicator ON targets (indicator, id)"],
+    2: ["ALTER TABLE users ADD COLUMN session_gen INTEGER NOT NULL DEFAULT 0",  # +1 ends every session
+        "ALTER TABLE tokens ADD COLUMN scope TEXT",  # a role at most; NULL (older tokens): the account's
+        "ALTER TABLE tokens ADD COLUMN expires_at TEXT"],
+    # names are told apart without case in every dialect; a generation that a restore changes
+    3: ["CREATE UNIQUE INDEX IF NOT EXISTS users_name_nocase ON users (lower(name))",
+        "CREATE TABLE IF NOT EXISTS maison_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "INSERT INTO maison_state (key, value) VALUES ('generation', '1') ON CONFLICT (key) DO NOTHING"],
+}
