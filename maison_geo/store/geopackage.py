@@ -19,6 +19,17 @@ class GeoPackageStore(Store):
         self._lock = threading.Lock()
         self._cache = {}
 
+    @property
+    def location(self):
+        return str(self.path)
+
+    def data_version(self):
+        """The file's identity: a rebuild or a restore replaces the file (os.replace)."""
+        if not self.path.is_file():
+            return None
+        found = self.path.stat()
+        return found.st_mtime_ns, found.st_ino
+
     def exists(self):
         return self.path.is_file() and bool(self.meta().get("fingerprint"))
 
@@ -50,10 +61,15 @@ class GeoPackageStore(Store):
         except sqlite3.DatabaseError:
             return {}
 
-    def units(self, vintage, simplified=True, source=False):
-        """source: the geometry as read upstream, before the coverage was cleaned (full detail)."""
+    def units(self, vintage, simplified=True, source=False, bbox=None):
+        """source: the geometry as read upstream, before the coverage was cleaned (full detail); bbox:
+        read through the GeoPackage's R-tree, not cached (a zoomed-in map asks for many boxes)."""
         check_vintage(vintage)
         layer = "units_source" if source else "units_web" if simplified else "units"
+        if bbox is not None:
+            found = pyogrio.read_dataframe(self.path, layer=layer, where=f"vintage = '{vintage}'",
+                                           bbox=tuple(float(b) for b in bbox), fid_as_index=True)
+            return found.sort_index().reset_index(drop=True)
         return self._cached(("units", layer, vintage), lambda: pyogrio.read_dataframe(
             self.path, layer=layer, where=f"vintage = '{vintage}'"))
 
