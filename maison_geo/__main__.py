@@ -11,7 +11,8 @@ def main(argv=None):
     data = commands.add_parser("data", help="build the store from upstream files and geodata/")
     data.add_argument("--force", action="store_true", help="rebuild even when up to date")
     data.add_argument("--scope", default=None, help="mai_son (default), son_la or vietnam")
-    data.add_argument("--store", default=None, help="store path (default $MAISON_STORE or instance/)")
+    data.add_argument("--store", default=None, help="a .gpkg path or a postgresql:// URL (default "
+                      "$MAISON_DATABASE_URL, else $MAISON_STORE, else instance/maison.gpkg)")
     commands.add_parser("illustrative", help="regenerate geodata/figures/illustrative_2024.csv")
     _account_commands(commands)
     args = parser.parse_args(argv)
