@@ -115,3 +115,17 @@ def test_a_box_can_use_the_spatial_index(pg_store):
             "EXPLAIN SELECT attrs FROM store_units WHERE true" + BOX, (104.0, 21.1, 104.1, 21.2)).fetchall())
         conn.execute("RESET enable_seqscan")
     assert "store_units_geom" in plan
+
+
+def test_the_app_serves_the_same_units_from_either_store(pg_store, database_url, app, tmp_path):
+    from maison_geo import create_app
+    on_postgis = create_app({"TESTING": True, "STORE_PATH": database_url, "SECRET_KEY": "tests-" + "0" * 32,
+                             "USERDATA_PATH": str(tmp_path / "u.sqlite"),
+                             "PLANNING_DB": str(tmp_path / "p.sqlite")}).test_client()
+    assert on_postgis.get("/healthz").status_code == 200
+    for query in ("vintage=pre2025&bbox=104.0,21.1,104.1,21.2", "vintage=post2025&properties=code,name"):
+        ours, theirs = on_postgis.get(f"/api/units?{query}"), app.test_client().get(f"/api/units?{query}")
+        assert ours.status_code == theirs.status_code == 200
+        assert ours.get_json()["features"] and ours.get_json()["features"] == theirs.get_json()["features"]
+    boxed = "/ogc/collections/units-pre2025/items?bbox=104.0,21.1,104.1,21.2"
+    assert on_postgis.get(boxed).get_json()["features"] == app.test_client().get(boxed).get_json()["features"]
