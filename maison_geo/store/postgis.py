@@ -200,8 +200,6 @@ def _write_table(conn, name, frame):
 
 
 def _geoframe(rows, columns):
-    names = [c for c, _ in columns]
-    frame = pd.DataFrame([[r["attrs"].get(c) for c in names] for r in rows], columns=names)
-    frame = frame.astype({c: kind for c, kind in columns})
-    geometry = shapely.from_wkb([bytes(r["wkb"]) if r["wkb"] is not None else None for r in rows])
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+    data = {c: pd.Series([r["attrs"].get(c) for r in rows], dtype=kind) for c, kind in columns}
+    data["geometry"] = gpd.GeoSeries.from_wkb([r["wkb"] for r in rows], crs="EPSG:4326")
+    return gpd.GeoDataFrame(data, geometry="geometry", crs="EPSG:4326")
