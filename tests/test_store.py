@@ -5,7 +5,7 @@ import shutil
 import pytest
 from shapely.geometry import box
 
-from maison_geo.store import open_store
+from maison_geo.store import geopackage, open_store
 from maison_geo.store.layered import LayeredStore
 from maison_geo.userdata import UserData
 
@@ -16,10 +16,16 @@ def test_location_is_the_file(store):
     assert store.location == str(store.path)
 
 
+@pytest.mark.parametrize("held", [False, True], ids=["read through the R-tree", "layer in memory"])
 @pytest.mark.parametrize("vintage, simplified", [("pre2025", True), ("post2025", False)])
-def test_bbox_keeps_the_units_whose_geometry_intersects_the_box_in_order(store, vintage, simplified):
+def test_bbox_keeps_the_units_whose_geometry_intersects_the_box_in_order(store, vintage, simplified, held,
+                                                                          monkeypatch):
     every = store.units(vintage, simplified=simplified)
-    boxed = store.units(vintage, simplified=simplified, bbox=INSIDE_MAI_SON)
+    fresh = open_store(store.path)
+    if held:
+        fresh.units(vintage, simplified=simplified)
+        monkeypatch.setattr(geopackage.pyogrio, "read_dataframe", None)  # no second read of the file
+    boxed = fresh.units(vintage, simplified=simplified, bbox=INSIDE_MAI_SON)
     expected = every[every.intersects(box(*INSIDE_MAI_SON))].reset_index(drop=True)
     assert 0 < len(boxed) < len(every)
     assert list(boxed.code) == list(expected.code)

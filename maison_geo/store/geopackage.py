@@ -4,8 +4,10 @@ import os
 import sqlite3
 import threading
 
+import numpy as np
 import pandas as pd
 import pyogrio
+from shapely.geometry import box
 
 from ..figures import Figure
 from ..units import Unit, check_vintage
@@ -63,15 +65,28 @@ class GeoPackageStore(Store):
 
     def units(self, vintage, simplified=True, source=False, bbox=None):
         """source: the geometry as read upstream, before the coverage was cleaned (full detail); bbox:
-        read through the GeoPackage's R-tree, not cached (a zoomed-in map asks for many boxes)."""
+        from the layer already in memory (its STRtree) when it is, else read through the GeoPackage's
+        R-tree, not cached (a zoomed-in map asks for many boxes)."""
         check_vintage(vintage)
         layer = "units_source" if source else "units_web" if simplified else "units"
-        if bbox is not None:
-            found = pyogrio.read_dataframe(self.path, layer=layer, where=f"vintage = '{vintage}'",
-                                           bbox=tuple(float(b) for b in bbox), fid_as_index=True)
-            return found.sort_index().reset_index(drop=True)
-        return self._cached(("units", layer, vintage), lambda: pyogrio.read_dataframe(
-            self.path, layer=layer, where=f"vintage = '{vintage}'"))
+        where = f"vintage = '{vintage}'"
+        if bbox is None:
+            return self._cached(("units", layer, vintage),
+                                lambda: pyogrio.read_dataframe(self.path, layer=layer, where=where))
+        held = self._held(("units", layer, vintage))
+        if held is not None:
+            hits = held.sindex.query(box(*bbox), predicate="intersects")
+            return held.iloc[np.sort(hits)].reset_index(drop=True)
+        found = pyogrio.read_dataframe(self.path, layer=layer, where=where,
+                                       bbox=tuple(float(b) for b in bbox), fid_as_index=True)
+        return found.sort_index().reset_index(drop=True)
+
+    def _held(self, key):
+        """What _cached keeps under key for the file as it is now, else None (nothing is read)."""
+        stamp = self.path.stat().st_mtime_ns
+        with self._lock:
+            hit = self._cache.get(key)
+        return hit[1] if hit and hit[0] == stamp else None
 
     def unit_records(self, vintage):
         check_vintage(vintage)
