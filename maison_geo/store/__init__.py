@@ -68,6 +68,18 @@ class Store(ABC):
         """Write a whole Dataset atomically: readers see the old store or the new, never a mix."""
 
 
+def figure_from_row(row):
+    """A Figure from a stored row (its row id and a missing denominator's NaN dropped)."""
+    import math
+
+    from ..figures import Figure
+    row = dict(row)
+    row.pop("fid", None)
+    if isinstance(row.get("denominator"), float) and math.isnan(row["denominator"]):
+        row["denominator"] = None
+    return Figure(**row)
+
+
 def open_store(location):
     """A Store for a location: a path ending in .gpkg (the embedded default) or a postgresql:// URL."""
     from ..db import is_url

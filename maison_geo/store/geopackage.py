@@ -9,9 +9,8 @@ import pandas as pd
 import pyogrio
 from shapely.geometry import box
 
-from ..figures import Figure
 from ..units import Unit, check_vintage
-from . import Store
+from . import Store, figure_from_row
 
 
 
@@ -99,7 +98,7 @@ class GeoPackageStore(Store):
 
     def figures(self, vintage=None):
         rows = self._cached(("figures",), lambda: self._query("SELECT * FROM figures"))
-        return [_figure(r) for r in rows if vintage is None or r["vintage"] == vintage]
+        return [figure_from_row(r) for r in rows if vintage is None or r["vintage"] == vintage]
 
     def crosswalk(self):
         return self._cached(("crosswalk",), lambda: self._query("SELECT * FROM crosswalk"))
@@ -140,11 +139,3 @@ class GeoPackageStore(Store):
         with open(partial, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(partial, self.path)
-
-
-def _figure(row):
-    row = dict(row)
-    row.pop("fid", None)
-    if row.get("denominator") is not None and pd.isna(row["denominator"]):
-        row["denominator"] = None
-    return Figure(**row)

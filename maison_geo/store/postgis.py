@@ -14,8 +14,7 @@ import pandas as pd
 import shapely
 
 from ..units import Unit, check_vintage
-from . import Store
-from .geopackage import _figure
+from . import Store, figure_from_row
 
 TABLES = ("figures", "crosswalk", "facts", "sources")
 SCHEMA = {1: [
@@ -117,7 +116,7 @@ class PostGISStore(Store):
         return self._cached((name,), load)
 
     def figures(self, vintage=None):
-        return [_figure(r) for r in self._table("figures") if vintage is None or r["vintage"] == vintage]
+        return [figure_from_row(r) for r in self._table("figures") if vintage is None or r["vintage"] == vintage]
 
     def crosswalk(self):
         return self._table("crosswalk")
