@@ -95,9 +95,9 @@ def main():
     archive = subprocess.run(["git", "archive", args.reference], cwd=HERE.parent, check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(reference)], input=archive.stdout, check=True)
     before = json.loads(subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--code", str(reference), "--store", str(store.path),
+        [sys.executable, str(Path(__file__).resolve()), "--code", str(reference), "--store", store.location,
          "--repeat", str(args.repeat)], cwd=reference, check=True, capture_output=True, text=True).stdout)
-    after = measure(store.path, args.repeat)
+    after = measure(store.location, args.repeat)
     lines = [f"| data | request | {args.reference} (ms, median) | this code (ms, median) | faster |",
              "|---|---|---:|---:|---:|"]
     for label, requests in after.items():

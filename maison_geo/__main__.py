@@ -1,4 +1,4 @@
-"""Command line: python -m maison_geo data | illustrative | user add | token add."""
+"""Command line: python -m maison_geo data | illustrative | backup | restore | user add | token add."""
 import argparse
 import sys
 
@@ -11,8 +11,12 @@ def main(argv=None):
     data = commands.add_parser("data", help="build the store from upstream files and geodata/")
     data.add_argument("--force", action="store_true", help="rebuild even when up to date")
     data.add_argument("--scope", default=None, help="mai_son (default), son_la or vietnam")
-    data.add_argument("--store", default=None, help="store path (default $MAISON_STORE or instance/)")
+    data.add_argument("--store", default=None, help="a .gpkg path or a postgresql:// URL (default "
+                      "$MAISON_DATABASE_URL, else $MAISON_STORE, else instance/maison.gpkg)")
     commands.add_parser("illustrative", help="regenerate geodata/figures/illustrative_2024.csv")
+    where = "($MAISON_DATABASE_URL: pg_dump; else a zip of the store, the user data and the planner's file)"
+    commands.add_parser("backup", help=f"back up all the data to FILE {where}").add_argument("file")
+    commands.add_parser("restore", help=f"put back a backup made by `backup` {where}").add_argument("file")
     _account_commands(commands)
     args = parser.parse_args(argv)
     if args.command in ("user", "token"):
@@ -28,9 +32,25 @@ def main(argv=None):
         except DataError as exc:
             print(f"data step failed: {exc}", file=sys.stderr)
             return 1
+    elif args.command in ("backup", "restore"):
+        return _backup(args.command, args.file)
     elif args.command == "illustrative":
         from .illustrative import write
         print(f"wrote {write()}")
+    return 0
+
+
+def _backup(command, file):
+    from zipfile import BadZipFile
+
+    from . import backup
+    try:
+        done = getattr(backup, command)(file)
+    except (backup.BackupError, OSError, BadZipFile) as exc:
+        print(f"{command} failed: {exc}", file=sys.stderr)
+        return 1
+    what = ", ".join(done)
+    print(f"backed up {what} to {file}" if command == "backup" else f"restored {what} from {file}")
     return 0
 
 

@@ -30,12 +30,12 @@ def is_current(store, scope_name, geodata=None):
 def build(store, scope_name=eras.DEFAULT_SCOPE, geodata=None, mirror=None, force=False, log=print):
     """Write the store unless it is already built from the same inputs. Returns True when it wrote."""
     if not force and is_current(store, scope_name, geodata):
-        log(f"store {getattr(store, 'path', store)} is up to date")
+        log(f"store {store.location} is up to date")
         return False
     started = time.perf_counter()
     dataset = assemble(scope_name, geodata, mirror)
     store.replace(dataset)
-    log(f"built {getattr(store, 'path', store)}: {_summary(dataset)} in "
+    log(f"built {store.location}: {_summary(dataset)} in "
         f"{time.perf_counter() - started:.1f} s")
     return True
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 import shapely
-from shapely.geometry import box, mapping
+from shapely.geometry import mapping
 
 from .errors import InvalidChoice, NotFound
 from .units import VINTAGES
@@ -88,11 +88,10 @@ class Provider:
         for name in properties or ():
             if name not in fields:
                 raise InvalidChoice("properties", name, fields)
-        frame = self.store.units(collection.vintage, simplified=simplified).sort_values("code")
+        frame = self.store.units(collection.vintage, simplified=simplified,
+                                 bbox=tuple(bbox) if bbox else None).sort_values("code")
         if code is not None:
             frame = frame[frame.code == code]
-        if bbox:
-            frame = frame[frame.intersects(box(*bbox))]
         matched = len(frame)
         frame = frame.iloc[offset:None if limit is None else offset + limit]
         values = self._values(collection, period, periods, lang, set(frame.code)) if collection.indicator else {}

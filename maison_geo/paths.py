@@ -10,7 +10,12 @@ UPSTREAM_CACHE = INSTANCE / "upstream"
 
 
 def store_path():
-    return Path(os.environ.get("MAISON_STORE", DEFAULT_STORE))
+    """The store's location: $MAISON_DATABASE_URL when set (everything is in that database), else
+    $MAISON_STORE (a .gpkg path or a postgresql:// URL), else instance/maison.gpkg."""
+    location = os.environ.get("MAISON_DATABASE_URL") or os.environ.get("MAISON_STORE")
+    if location and location.startswith(("postgresql://", "postgres://")):
+        return location
+    return Path(location or DEFAULT_STORE)
 
 
 def mirror_dir():

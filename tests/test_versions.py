@@ -186,8 +186,8 @@ class MemoryStore(Store):
     def meta(self):
         return {"fingerprint": "x"}
 
-    def units(self, vintage, simplified=True):
-        return self.base_store.units(vintage, simplified)
+    def units(self, vintage, simplified=True, source=False, bbox=None):
+        return self.base_store.units(vintage, simplified, source, bbox)
 
     def unit_records(self, vintage):
         return self.base_store.unit_records(vintage)
@@ -236,7 +236,7 @@ def test_a_rebuild_replaces_the_base_only(store, tmp_path, database_location):
     assert base.replaced == ["a new dataset"] and data.head() == 1
     assert any(isinstance(f, ImportedFigure) for f in layered.figures("pre2025"))
     assert layered.exists() and layered.meta() == {"fingerprint": "x"}
-    assert LayeredStore(store, data).path == store.path
+    assert LayeredStore(store, data).location == store.location
 
 
 # ---- the web pages of versions ------------------------------------------------------------------------

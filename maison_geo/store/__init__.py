@@ -19,6 +19,12 @@ class Dataset:
 
 
 class Store(ABC):
+    location = None  # where it is: a file path or a database URL without its password
+
+    def data_version(self):
+        """A value that changes whenever a replace happened; None when the store cannot tell."""
+        return None
+
     @abstractmethod
     def exists(self):
         """True when a complete store has been written."""
@@ -28,9 +34,10 @@ class Store(ABC):
         """dict of build metadata (fingerprint, scope, built_at); {} when empty."""
 
     @abstractmethod
-    def units(self, vintage, simplified=True, source=False):
+    def units(self, vintage, simplified=True, source=False, bbox=None):
         """GeoDataFrame of one vintage's units (web-simplified unless asked for full geometry; source:
-        as read upstream, before the coverage was cleaned)."""
+        as read upstream, before the coverage was cleaned), in EPSG:4326; bbox (minx, miny, maxx, maxy):
+        only the units whose geometry intersects that box, in the same order."""
 
     @abstractmethod
     def unit_records(self, vintage):
@@ -61,8 +68,25 @@ class Store(ABC):
         """Write a whole Dataset atomically: readers see the old store or the new, never a mix."""
 
 
+def figure_from_row(row):
+    """A Figure from a stored row (its row id and a missing denominator's NaN dropped)."""
+    import math
+
+    from ..figures import Figure
+    row = dict(row)
+    row.pop("fid", None)
+    if isinstance(row.get("denominator"), float) and math.isnan(row["denominator"]):
+        row["denominator"] = None
+    return Figure(**row)
+
+
 def open_store(location):
-    """A Store for a location: a path ending in .gpkg (the embedded default)."""
+    """A Store for a location: a path ending in .gpkg (the embedded default) or a postgresql:// URL."""
+    from ..db import is_url
+    if is_url(location):
+        from ..db import open_database
+        from .postgis import PostGISStore
+        return PostGISStore(open_database(location))
     from .geopackage import GeoPackageStore
     path = Path(location)
     if path.suffix != ".gpkg":

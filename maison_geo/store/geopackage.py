@@ -4,12 +4,13 @@ import os
 import sqlite3
 import threading
 
+import numpy as np
 import pandas as pd
 import pyogrio
+from shapely.geometry import box
 
-from ..figures import Figure
 from ..units import Unit, check_vintage
-from . import Store
+from . import Store, figure_from_row
 
 
 
@@ -18,6 +19,17 @@ class GeoPackageStore(Store):
         self.path = path
         self._lock = threading.Lock()
         self._cache = {}
+
+    @property
+    def location(self):
+        return str(self.path)
+
+    def data_version(self):
+        """The file's identity: a rebuild or a restore replaces the file (os.replace)."""
+        if not self.path.is_file():
+            return None
+        found = self.path.stat()
+        return found.st_mtime_ns, found.st_ino
 
     def exists(self):
         return self.path.is_file() and bool(self.meta().get("fingerprint"))
@@ -50,12 +62,30 @@ class GeoPackageStore(Store):
         except sqlite3.DatabaseError:
             return {}
 
-    def units(self, vintage, simplified=True, source=False):
-        """source: the geometry as read upstream, before the coverage was cleaned (full detail)."""
+    def units(self, vintage, simplified=True, source=False, bbox=None):
+        """source: the geometry as read upstream, before the coverage was cleaned (full detail); bbox:
+        from the layer already in memory (its STRtree) when it is, else read through the GeoPackage's
+        R-tree, not cached (a zoomed-in map asks for many boxes)."""
         check_vintage(vintage)
         layer = "units_source" if source else "units_web" if simplified else "units"
-        return self._cached(("units", layer, vintage), lambda: pyogrio.read_dataframe(
-            self.path, layer=layer, where=f"vintage = '{vintage}'"))
+        where = f"vintage = '{vintage}'"
+        if bbox is None:
+            return self._cached(("units", layer, vintage),
+                                lambda: pyogrio.read_dataframe(self.path, layer=layer, where=where))
+        held = self._held(("units", layer, vintage))
+        if held is not None:
+            hits = held.sindex.query(box(*bbox), predicate="intersects")
+            return held.iloc[np.sort(hits)].reset_index(drop=True)
+        found = pyogrio.read_dataframe(self.path, layer=layer, where=where,
+                                       bbox=tuple(float(b) for b in bbox), fid_as_index=True)
+        return found.sort_index().reset_index(drop=True)
+
+    def _held(self, key):
+        """What _cached keeps under key for the file as it is now, else None (nothing is read)."""
+        stamp = self.path.stat().st_mtime_ns
+        with self._lock:
+            hit = self._cache.get(key)
+        return hit[1] if hit and hit[0] == stamp else None
 
     def unit_records(self, vintage):
         check_vintage(vintage)
@@ -68,7 +98,7 @@ class GeoPackageStore(Store):
 
     def figures(self, vintage=None):
         rows = self._cached(("figures",), lambda: self._query("SELECT * FROM figures"))
-        return [_figure(r) for r in rows if vintage is None or r["vintage"] == vintage]
+        return [figure_from_row(r) for r in rows if vintage is None or r["vintage"] == vintage]
 
     def crosswalk(self):
         return self._cached(("crosswalk",), lambda: self._query("SELECT * FROM crosswalk"))
@@ -109,11 +139,3 @@ class GeoPackageStore(Store):
         with open(partial, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(partial, self.path)
-
-
-def _figure(row):
-    row = dict(row)
-    row.pop("fid", None)
-    if row.get("denominator") is not None and pd.isna(row["denominator"]):
-        row["denominator"] = None
-    return Figure(**row)

@@ -13,14 +13,8 @@ class LayeredStore(Store):
         self.userdata = userdata
 
     @property
-    def path(self):
-        return self.base.path
-
-    def __getattr__(self, name):
-        # Anything not part of the Store interface (a cache, a helper) is the base store's.
-        if name in ("base", "userdata"):
-            raise AttributeError(name)
-        return getattr(self.base, name)
+    def location(self):
+        return self.base.location
 
     def exists(self):
         return self.base.exists()
@@ -28,18 +22,17 @@ class LayeredStore(Store):
     def meta(self):
         return self.base.meta()
 
-    def units(self, vintage, simplified=True, source=False):
-        return self.base.units(vintage, simplified, source)
+    def units(self, vintage, simplified=True, source=False, bbox=None):
+        return self.base.units(vintage, simplified, source, bbox)
 
     def unit_records(self, vintage):
         return self.base.unit_records(vintage)
 
     def data_version(self):
         """Changes whenever the figures may have: a rebuild of the base, another active version."""
-        path = getattr(self.base, "path", None)
-        if path is None:
+        built = self.base.data_version()
+        if built is None:
             return None  # a store in memory: no way to tell a change, so nothing is kept
-        built = (path.stat().st_mtime_ns, path.stat().st_ino) if path.is_file() else None
         return built, self.userdata.location, self.userdata.data_version()
 
     def figures(self, vintage=None):

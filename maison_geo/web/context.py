@@ -10,14 +10,14 @@ from ..errors import MaisonError
 class StoreMissing(MaisonError):
     status = 503
 
-    def __init__(self, path):
-        super().__init__(f"the data store {path} has not been built; run `make data`")
+    def __init__(self, location):
+        super().__init__(f"the data store {location} has not been built; run `make data`")
 
 
 def store():
     found = current_app.extensions["maison"]["store"]
     if not found.exists():
-        raise StoreMissing(found.path)
+        raise StoreMissing(found.location)
     return found
 
 

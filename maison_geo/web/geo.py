@@ -61,8 +61,7 @@ def overview_payload(vintage, attribution=None, bbox=None, grid=None):
 
 def _units_in(vintage, bbox=None, simplified=True):
     """The units of an era, only those reaching into bbox (west, south, east, north) when given."""
-    frame = store().units(vintage, simplified=simplified)
-    return frame.cx[bbox[0]:bbox[2], bbox[1]:bbox[3]] if bbox else frame
+    return store().units(vintage, simplified=simplified, bbox=tuple(bbox) if bbox else None)
 
 
 def _lean_units_url(vintage, **args):

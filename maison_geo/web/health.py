@@ -18,7 +18,7 @@ def _check(read):
 def _read_store(store):
     if not store.exists() or not store.meta():
         raise OSError(gettext("The data store %(path)s is missing or cannot be read: run `make data`.",
-                              path=store.path))
+                              path=store.location))
 
 
 @bp.get("/healthz")
