@@ -5,10 +5,11 @@ from flask_babel import lazy_gettext as N_
 from werkzeug.exceptions import HTTPException
 
 from ..errors import MaisonError
+from .renderers import json_errors
 
 
 def _wants_json():
-    return request.path.startswith("/api/") or request.args.get("format") in ("json", "geojson")
+    return request.path.startswith("/api/") or json_errors(request.args.get("format"))
 
 
 def register(app):

@@ -19,8 +19,8 @@ from .auth import require
 from .context import catalogue, store
 from .converters import MAX_ID, int_arg
 from .locale import current_lang
+from .renderers import PageData, page, render
 from .security import csrf, respond
-from .tables import to_csv
 
 bp = Blueprint("imports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -230,26 +230,25 @@ FIGURE_COLUMNS = ["version", "vintage", "level", "code", "name", "indicator", "p
                   "denominator", "status", "source", "note"]
 
 
+VERSION = page("imports.version_page", "page", "payload", "table")
+
+
 @bp.get("/versions/<int:version_id>")
 @require("editor")
 def version_page(version_id):
     version = userdata().version(version_id)
-    fmt = request.args.get("format", "html")
-    if fmt not in ("html", "json", "csv"):
-        raise InvalidChoice("format", fmt, ["html", "json", "csv"])
+    fmt = VERSION.format_arg()
     scope = request.args.get("show", "active")
     if scope not in ("active", "introduced"):
         raise InvalidChoice("show", scope, ["active", "introduced"])
     figures = userdata().version_figures(version_id, introduced_only=scope == "introduced")
     names = _unit_names()
     rows = [{**f.to_dict(), "name": names.get((f.vintage, f.code), "")} for f in figures]
-    if fmt == "json":
-        return jsonify({"version": version_json(version), "show": scope, "figures": rows})
-    if fmt == "csv":
-        return Response(to_csv(rows, FIGURE_COLUMNS), content_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="maison_version_{version_id}_{scope}.csv"'})
-    return render_template("versions_view.html", version=version, rows=rows, scope=scope, labels=_labels(),
-                           shown=SHOWN)
+    return render(PageData(
+        name=f"maison_version_{version_id}_{scope}", rows=rows, columns=FIGURE_COLUMNS,
+        payload={"version": version_json(version), "show": scope, "figures": rows},
+        html=lambda: render_template("versions_view.html", version=version, rows=rows, scope=scope,
+                                     labels=_labels(), shown=SHOWN)), fmt)
 
 
 def _unit_names():
