@@ -5,7 +5,7 @@ The web layer is thin: ingest reads and checks, userdata writes. Every upload is
 """
 from datetime import date
 
-from flask import (Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template,
+from flask import (Blueprint, current_app, flash, g, jsonify, redirect, render_template,
                    request, send_file, url_for)
 from flask_babel import gettext
 
@@ -19,11 +19,10 @@ from .auth import require
 from .context import catalogue, store
 from .converters import MAX_ID, int_arg
 from .locale import current_lang
-from .renderers import PageData, page, render
+from .renderers import PageData, download, page, render
 from .security import csrf, respond
 
 bp = Blueprint("imports", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 1000  # rows of a long table shown on a page; the JSON and CSV twins have all
 
 
@@ -95,8 +94,7 @@ def template():
     if not period.isdigit() or int(period) not in years():
         raise InvalidChoice("period", period, years())
     data = ingest.template_xlsx(store().unit_records(vintage), catalogue(), vintage, int(period))
-    return Response(data, mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="maison_mau_{vintage}_{period}.xlsx"'})
+    return download(data, f"maison_mau_{vintage}_{period}", "xlsx")
 
 
 @bp.post("/imports")

@@ -92,9 +92,14 @@ def render(data, fmt):
         body = data.bodies[fmt]() if fmt in data.bodies else spec.body(data)
     if not isinstance(body, (str, bytes)):
         return body
+    return download(body, data.name, fmt)
+
+
+def download(body, name, fmt):
+    """A body already made, sent with its format's headers (a file, when the format is a download)."""
+    spec = FORMATS[fmt]
+    headers = {"Content-Disposition": f'attachment; filename="{spec.filename(name)}"'} if spec.attachment else {}
     # content_type, not mimetype: Flask would add a second "; charset=utf-8" to text/csv.
-    headers = {"Content-Disposition": f'attachment; filename="{spec.filename(data.name)}"'} if spec.attachment \
-        else {}
     return Response(body, content_type=spec.content_type or spec.media_type, headers=headers)
 
 
