@@ -95,7 +95,8 @@ def test_a_new_page_is_one_registration(store, tmp_path):
         assert table.headers["Content-Disposition"] == 'attachment; filename="maison_notes.csv"'
         assert table.get_data(as_text=True) == "\ufeffcode,note\r\n04135,'=1+1\r\n"
         refused = client.get("/notes?format=xlsx&lang=en")
-        assert refused.status_code == 400 and "“xlsx” given for the download format" in refused.get_data(as_text=True)
+        assert refused.status_code == 400
+        assert "“xlsx” given for the download format" in refused.get_data(as_text=True)
     finally:
         del PAGES["notes.notes"]
 

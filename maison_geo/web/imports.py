@@ -215,20 +215,22 @@ def version_json(version):
 
 # ---- versions -----------------------------------------------------------------------------------
 
+VERSIONS = page("imports.versions", "page", "payload")
+VERSION = page("imports.version_page", "page", "payload", "table")
+AUDIT = page("imports.audit", "page", "payload")
+
+
 @bp.get("/versions")
 @require("editor")
 def versions():
-    listed = userdata().versions()
-    if request.args.get("format") == "json":
-        return jsonify({"head": userdata().head(), "versions": [version_json(v) for v in listed]})
-    return render_template("versions.html", versions=listed, head=userdata().head())
+    fmt = VERSIONS.format_arg()
+    listed, head = userdata().versions(), userdata().head()
+    return render(PageData(payload={"head": head, "versions": [version_json(v) for v in listed]},
+                           html=lambda: render_template("versions.html", versions=listed, head=head)), fmt)
 
 
 FIGURE_COLUMNS = ["version", "vintage", "level", "code", "name", "indicator", "period", "value",
                   "denominator", "status", "source", "note"]
-
-
-VERSION = page("imports.version_page", "page", "payload", "table")
 
 
 @bp.get("/versions/<int:version_id>")
@@ -288,12 +290,13 @@ def audit():
 
 
 def audit_page(new_token=None):
+    fmt = AUDIT.format_arg()
     per_page = 200
-    page = int_arg("page", 1, high=MAX_ID // per_page)
-    entries = userdata().audit_log(limit=per_page, offset=(page - 1) * per_page)
-    if request.args.get("format") == "json":
-        return jsonify({"page": page, "entries": entries})
-    total = userdata().audit_count()
-    return render_template("audit.html", entries=entries, page=page, pages=max(1, -(-total // per_page)),
-                           users=userdata().users(), tokens=userdata().tokens(), new_token=new_token,
-                           roles=("viewer", "editor", "admin"))
+    number = int_arg("page", 1, high=MAX_ID // per_page)
+    entries = userdata().audit_log(limit=per_page, offset=(number - 1) * per_page)
+
+    def html():
+        pages = max(1, -(-userdata().audit_count() // per_page))
+        return render_template("audit.html", entries=entries, page=number, pages=pages, users=userdata().users(),
+                               tokens=userdata().tokens(), new_token=new_token, roles=("viewer", "editor", "admin"))
+    return render(PageData(payload={"page": number, "entries": entries}, html=html), fmt)

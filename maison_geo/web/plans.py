@@ -280,9 +280,9 @@ def plan_data(result, name, title=None, curve=None):
 def _brief(result, curve, title=None):
     """The two-page PDF brief for a meeting: the summary page, then the money map."""
     view = money_view(result, _units(result["vintage"]))
-    page = static_map.map_figure(view, store().units(result["vintage"]), prints.boundary_sources(view.table),
-                                 gettext)
-    return plan_brief(result, curve, page, {k: gettext(v) for k, v in REASONS.items()}, gettext,
+    money_map = static_map.map_figure(view, store().units(result["vintage"]), prints.boundary_sources(view.table),
+                                      gettext)
+    return plan_brief(result, curve, money_map, {k: gettext(v) for k, v in REASONS.items()}, gettext,
                       current_lang(), name=title)
 
 
