@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from maison_geo import create_app
 from test_maps import fill_of
-from maison_geo.web.exports import xlsx_file
+from maison_geo.web.renderers import PageData, render
 from maison_geo.web.tables import safe_cell, to_csv
 
 
@@ -116,7 +116,7 @@ def test_formula_cells_are_neutralised(text):
     read_back = next(csv.DictReader(io.StringIO(to_csv([{"a": text}], ["a"]).lstrip("\ufeff"))))
     assert read_back["a"] == "'" + text
     with create_app({"TESTING": True}).test_request_context():
-        data = xlsx_file([{"a": text, "n": -5}], ["a", "n"], "t").data
+        data = render(PageData(rows=[{"a": text, "n": -5}], columns=["a", "n"]), "xlsx").data
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet["A2"].value == "'" + text and sheet["A2"].data_type == "s"
     assert sheet["B2"].value == -5  # numbers stay numbers

@@ -2,16 +2,15 @@
 
 Each view reads its parameters through its Operation (maison_geo.contract): the same definitions make
 the OpenAPI document at /api/openapi.json."""
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from .. import eras, schemas
 from ..contract import N_, Operation, Param, Reply, read_all
-from ..errors import InvalidChoice
 from ..units import DEFAULT_VINTAGE, REFORM_DATE, UNIT_TYPES, VINTAGES, NameMatcher
 from ..values import indicator_values
 from . import geo
 from .context import catalogue, store
-from .tables import to_csv
+from .renderers import PageData, content, page, render
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -82,13 +81,13 @@ OUTLINE = Operation(N_("The outline of all units of an era (the district as it w
 INDICATORS = Operation(N_("The indicator catalogue: labels, units, kinds, sources, targets"),
                        replies={200: Reply(N_("Every indicator"), {"application/json": {
                            "type": "array", "items": schemas.INDICATOR}})})
+VALUES_PAGE = page("api.values", "payload", "table")
 VALUES = Operation(
     N_("Values of one indicator for every unit of an era in one period, with the district figure"),
     N_("Every row carries its status and source; illustrative rows are marked illustrative=true and the "
     "table carries the notice."),
-    params=(INDICATOR, PERIOD, VINTAGE, formats("json", "csv")),
-    replies={200: Reply(N_("The values"), {"application/json": schemas.VALUES,
-                                       "text/csv": {"type": "string"}})})
+    params=(INDICATOR, PERIOD, VINTAGE, formats(*VALUES_PAGE.formats())),
+    replies={200: Reply(N_("The values"), content(VALUES_PAGE.formats(), schemas.VALUES))})
 MATCH = Operation(N_("Free text to one unit of an era, through the name matcher"),
                   N_("Tolerates missing diacritics and type words (xã, thị trấn); an ambiguous name is a 400 "
                   "listing the candidates, an unknown one a 400 with suggestions."),
@@ -120,18 +119,6 @@ class RequestContext:
 
 def args_of(op):
     return read_all(op.params, request.args, RequestContext())
-
-
-def format_arg(allowed):
-    fmt = request.args.get("format", allowed[0])
-    if fmt not in allowed:
-        raise InvalidChoice("format", fmt, allowed)
-    return fmt
-
-
-def download(body, filename, mimetype):
-    return Response(body, content_type=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/units")
@@ -166,14 +153,16 @@ def values():
     args = args_of(VALUES)
     key = args["indicator"]
     table = indicator_values(store(), catalogue(), key, args["period"], args["vintage"])
-    if args["format"] == "json":
-        return jsonify(table.to_dict())
-    common = {"vintage": table.vintage, "indicator": key, "period": table.period}
+    return render(values_data(table), args["format"])
+
+
+def values_data(table):
+    common = {"vintage": table.vintage, "indicator": table.indicator.key, "period": table.period}
     rows = [{**r.to_dict(), **common, "level": "unit"} for r in table.rows]
     rows.append({**table.district.to_dict(), **common, "level": "district",
                  "name": eras.scope_of(store()).parent_name(table.vintage)})
-    return download(to_csv(rows, VALUE_COLUMNS),
-                    f"maison_{key}_{table.period}_{table.vintage}.csv", "text/csv; charset=utf-8")
+    return PageData(name=f"maison_{table.indicator.key}_{table.period}_{table.vintage}", payload=table.to_dict(),
+                    rows=rows, columns=VALUE_COLUMNS)
 
 
 @bp.get("/match")

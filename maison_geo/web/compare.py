@@ -1,5 +1,5 @@
 """Compare communes side by side, and progress to target."""
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from .. import maps
@@ -9,11 +9,11 @@ from ..errors import Forbidden, InvalidChoice
 from ..facts import fact_line
 from ..progress import STATES, check_target, progress as assess_progress, versus_district
 from ..units import DEFAULT_VINTAGE, check_vintage
-from . import exports, geo
-from .api import format_arg
+from . import geo
 from .auth import userdata
 from .context import catalogue, store
 from .locale import current_lang
+from .renderers import PageData, page, render
 from .views import choropleth, map_request, profile_url_pattern
 
 bp = Blueprint("compare", __name__)
@@ -23,28 +23,32 @@ COMPARE_COLUMNS = ["vintage", "indicator", "label", "period", "code", "name", "u
                    "source", "source_text", "as_of", "carried_forward", "fact", "source_url"]
 
 
+COMPARE = page("compare.compare", "page", "payload", "table", "workbook")
+
+
 @bp.get("/compare")
 def compare():
     vintage = check_vintage(request.args.get("vintage", DEFAULT_VINTAGE))
-    fmt = format_arg(["html", "json", "csv", "xlsx"])
+    fmt = COMPARE.format_arg()
     units = store().unit_records(vintage)
     codes = parse_codes(request.args.getlist("codes"), units)
+    return render(compare_data(vintage, units, codes), fmt)
+
+
+def compare_data(vintage, units, codes):
     chosen = [next(u for u in units if u.code == c) for c in codes]
     rows = compare_units(store(), catalogue(), vintage, codes) if len(codes) >= MIN_UNITS else []
-    if fmt == "html":
+    flat = _flat(rows, vintage)
+
+    def html():
         picker = maps.build_map(None, geo.map_sources(vintage), None, geo.labels(vintage),
                                 geo.bounds(vintage), geo.attribution(vintage), height="320px", picked=codes,
                                 _=gettext)
         return render_template("compare.html", vintage=vintage, units=units, chosen=chosen, rows=rows,
                                min_units=MIN_UNITS, parts=maps.render_parts(picker))
-    flat = _flat(rows, vintage)
-    name = f"maison_compare_{'-'.join(codes)}_{vintage}"
-    if fmt == "json":
-        return jsonify({"vintage": vintage, "codes": codes, "illustrative": any(r.illustrative for r in rows),
-                        "rows": flat})
-    if fmt == "csv":
-        return exports.csv_file(flat, COMPARE_COLUMNS, name)
-    return exports.xlsx_file(flat, COMPARE_COLUMNS, name, sheet="compare")
+    return PageData(name=f"maison_compare_{'-'.join(codes)}_{vintage}", html=html,
+                    payload={"vintage": vintage, "codes": codes, "illustrative": any(r.illustrative for r in rows),
+                             "rows": flat}, rows=flat, columns=COMPARE_COLUMNS, sheet="compare")
 
 
 def _flat(rows, vintage):
@@ -65,6 +69,9 @@ PROGRESS_COLUMNS = ["vintage", "indicator", "period", "code", "name", "unit_type
                     "target_year", "state", "gap", "gap_count", "status", "illustrative", "source", "source_text"]
 
 
+PROGRESS = page("compare.progress", "page", "payload", "table", "workbook")
+
+
 @bp.route("/progress", methods=["GET", "POST"])
 def progress():
     target_error = None
@@ -75,12 +82,18 @@ def progress():
             target_error = error.to_dict()
     req = map_request()
     req.symbol = "choropleth"  # progress colours the communes themselves
-    fmt = format_arg(["html", "json", "csv", "xlsx"])
+    fmt = PROGRESS.format_arg()
+    return render(progress_data(req, target_error), fmt)
+
+
+def progress_data(req, target_error=None):
     view = choropleth(req)
     table = view.table
     result = assess_progress(table)
-    with_target = [i for i in catalogue().mappable() if i.target]
-    if fmt == "html":
+    rows = _progress_rows(result, table) if result else []
+
+    def html():
+        with_target = [i for i in catalogue().mappable() if i.target]
         editor = g.get("user") is not None and g.user.can("editor")
         fmap = None
         if result:
@@ -96,21 +109,18 @@ def progress():
                                target_error=target_error, form=request.form,
                                history=userdata().target_history(table.indicator.key)), \
             400 if target_error else 200
-    rows = _progress_rows(result, table) if result else []
-    name = f"maison_progress_{table.indicator.key}_{table.period}_{table.vintage}"
-    if fmt == "json":
-        return jsonify({"indicator": table.indicator.key, "period": table.period, "vintage": table.vintage,
-                        "target": None if not result else vars(result.target),
-                        "message": None if result else "no target is recorded for this indicator",
-                        "summary": result.summary if result else None,
-                        "district": table.district.value,
-                        "versus_district": None if result else [
-                            {"code": v.row.unit.code, "name": v.row.unit.name, "value": v.row.value,
-                             "relation": v.relation} for v in versus_district(table)],
-                        "illustrative": table.illustrative, "rows": rows})
-    if fmt == "csv":
-        return exports.csv_file(rows, PROGRESS_COLUMNS, name)
-    return exports.xlsx_file(rows, PROGRESS_COLUMNS, name, sheet="progress")
+    return PageData(
+        name=f"maison_progress_{table.indicator.key}_{table.period}_{table.vintage}", html=html,
+        payload={"indicator": table.indicator.key, "period": table.period, "vintage": table.vintage,
+                 "target": None if not result else vars(result.target),
+                 "message": None if result else "no target is recorded for this indicator",
+                 "summary": result.summary if result else None,
+                 "district": table.district.value,
+                 "versus_district": None if result else [
+                     {"code": v.row.unit.code, "name": v.row.unit.name, "value": v.row.value,
+                      "relation": v.relation} for v in versus_district(table)],
+                 "illustrative": table.illustrative, "rows": rows},
+        rows=rows, columns=PROGRESS_COLUMNS, sheet="progress")
 
 
 def _set_target():

@@ -15,9 +15,9 @@ from ..formatting import number
 from ..units import REFORM_DATE
 from ..values import indicator_values
 from . import geo
-from .api import download, format_arg
 from .context import catalogue, store
 from .locale import current_lang
+from .renderers import PageData, page, render
 from .views import profile_url_pattern
 
 bp = Blueprint("eras", __name__)
@@ -102,22 +102,30 @@ def with_statuses(rows, table, lang):
     return rows
 
 
+ERAS = page("eras.eras", "page", "payload", "collection")
+
+
 @bp.get("/eras")
 def eras():
-    fmt = format_arg(["html", "json", "geojson"])
+    fmt = ERAS.format_arg()
+    return render(eras_data(), fmt)
+
+
+def eras_data():
     rows = crosswalk_rows()
     patches = patches_collection(current_lang())
     table = status_table()
     if table is not None:
         rows = with_statuses(rows, table, current_lang())
-    if fmt == "json":
-        return jsonify({"reform_date": REFORM_DATE, "communes": rows,
-                        "patches": [f["properties"] for f in patches["features"]],
-                        "indicator": table.indicator.key if table else None,
-                        "period": table.period if table else None})
-    if fmt == "geojson":
-        return download(json.dumps(patches, ensure_ascii=False), "maison_era_patches.geojson",
-                        "application/geo+json")
+    return PageData(name="maison_era_patches", html=lambda: _page(rows, patches, table),
+                    payload={"reform_date": REFORM_DATE, "communes": rows,
+                             "patches": [f["properties"] for f in patches["features"]],
+                             "indicator": table.indicator.key if table else None,
+                             "period": table.period if table else None},
+                    collection=lambda: patches)
+
+
+def _page(rows, patches, table):
     attribution = [s["attribution"] for s in store().sources()]
     statuses = [i for i in catalogue() if i.kind == "categorical"]
     if table is not None:

@@ -5,10 +5,7 @@ from flask_babel import lazy_gettext as N_
 from werkzeug.exceptions import HTTPException
 
 from ..errors import MaisonError
-
-
-def _wants_json():
-    return request.path.startswith("/api/") or request.args.get("format") in ("json", "geojson")
+from .security import wants_json
 
 
 def register(app):
@@ -85,7 +82,7 @@ def _respond(status, body):
     if (request.path == "/ogc" or request.path.startswith("/ogc/")) and request.args.get("f") != "html":
         from .ogc import exception
         return exception(status, body)
-    if _wants_json():
+    if wants_json():
         return jsonify(body), status
     return render_template("error.html", status=status, error=body, line=plain_line(status, body),
                            valid=readable_choices(body)), status

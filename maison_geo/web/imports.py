@@ -5,7 +5,7 @@ The web layer is thin: ingest reads and checks, userdata writes. Every upload is
 """
 from datetime import date
 
-from flask import (Blueprint, Response, current_app, flash, g, jsonify, redirect, render_template,
+from flask import (Blueprint, current_app, flash, g, jsonify, redirect, render_template,
                    request, send_file, url_for)
 from flask_babel import gettext
 
@@ -19,11 +19,10 @@ from .auth import require
 from .context import catalogue, store
 from .converters import MAX_ID, int_arg
 from .locale import current_lang
+from .renderers import PageData, download, page, render
 from .security import csrf, respond
-from .tables import to_csv
 
 bp = Blueprint("imports", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN = 1000  # rows of a long table shown on a page; the JSON and CSV twins have all
 
 
@@ -96,8 +95,7 @@ def template():
         raise InvalidChoice("period", period, years())
     data = ingest.template_xlsx(store().unit_records(vintage), catalogue(), vintage, int(period),
                                 eras.scope_of(store()).label)
-    return Response(data, mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="maison_mau_{vintage}_{period}.xlsx"'})
+    return download(data, f"maison_mau_{vintage}_{period}", "xlsx")
 
 
 @bp.post("/imports")
@@ -218,13 +216,18 @@ def version_json(version):
 
 # ---- versions -----------------------------------------------------------------------------------
 
+VERSIONS = page("imports.versions", "page", "payload")
+VERSION = page("imports.version_page", "page", "payload", "table")
+AUDIT = page("imports.audit", "page", "payload")
+
+
 @bp.get("/versions")
 @require("editor")
 def versions():
-    listed = userdata().versions()
-    if request.args.get("format") == "json":
-        return jsonify({"head": userdata().head(), "versions": [version_json(v) for v in listed]})
-    return render_template("versions.html", versions=listed, head=userdata().head())
+    fmt = VERSIONS.format_arg()
+    listed, head = userdata().versions(), userdata().head()
+    return render(PageData(payload={"head": head, "versions": [version_json(v) for v in listed]},
+                           html=lambda: render_template("versions.html", versions=listed, head=head)), fmt)
 
 
 FIGURE_COLUMNS = ["version", "vintage", "level", "code", "name", "indicator", "period", "value",
@@ -235,22 +238,18 @@ FIGURE_COLUMNS = ["version", "vintage", "level", "code", "name", "indicator", "p
 @require("editor")
 def version_page(version_id):
     version = userdata().version(version_id)
-    fmt = request.args.get("format", "html")
-    if fmt not in ("html", "json", "csv"):
-        raise InvalidChoice("format", fmt, ["html", "json", "csv"])
+    fmt = VERSION.format_arg()
     scope = request.args.get("show", "active")
     if scope not in ("active", "introduced"):
         raise InvalidChoice("show", scope, ["active", "introduced"])
     figures = userdata().version_figures(version_id, introduced_only=scope == "introduced")
     names = _unit_names()
     rows = [{**f.to_dict(), "name": names.get((f.vintage, f.code), "")} for f in figures]
-    if fmt == "json":
-        return jsonify({"version": version_json(version), "show": scope, "figures": rows})
-    if fmt == "csv":
-        return Response(to_csv(rows, FIGURE_COLUMNS), content_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="maison_version_{version_id}_{scope}.csv"'})
-    return render_template("versions_view.html", version=version, rows=rows, scope=scope, labels=_labels(),
-                           shown=SHOWN)
+    return render(PageData(
+        name=f"maison_version_{version_id}_{scope}", rows=rows, columns=FIGURE_COLUMNS,
+        payload={"version": version_json(version), "show": scope, "figures": rows},
+        html=lambda: render_template("versions_view.html", version=version, rows=rows, scope=scope,
+                                     labels=_labels(), shown=SHOWN)), fmt)
 
 
 def _unit_names():
@@ -292,12 +291,13 @@ def audit():
 
 
 def audit_page(new_token=None):
+    fmt = AUDIT.format_arg()
     per_page = 200
-    page = int_arg("page", 1, high=MAX_ID // per_page)
-    entries = userdata().audit_log(limit=per_page, offset=(page - 1) * per_page)
-    if request.args.get("format") == "json":
-        return jsonify({"page": page, "entries": entries})
-    total = userdata().audit_count()
-    return render_template("audit.html", entries=entries, page=page, pages=max(1, -(-total // per_page)),
-                           users=userdata().users(), tokens=userdata().tokens(), new_token=new_token,
-                           roles=("viewer", "editor", "admin"))
+    number = int_arg("page", 1, high=MAX_ID // per_page)
+    entries = userdata().audit_log(limit=per_page, offset=(number - 1) * per_page)
+
+    def html():
+        pages = max(1, -(-userdata().audit_count() // per_page))
+        return render_template("audit.html", entries=entries, page=number, pages=pages, users=userdata().users(),
+                               tokens=userdata().tokens(), new_token=new_token, roles=("viewer", "editor", "admin"))
+    return render(PageData(payload={"page": number, "entries": entries}, html=html), fmt)

@@ -138,7 +138,8 @@ def api_document(app):
                                    "illustrative are made up for the demo, never real figures. An error names "
                                    "the parameter at fault and the valid choices.")}
     from .twins import TWINS
-    twins = [(r.rule, "GET", r.endpoint, TWINS[r.endpoint]) for r in app.url_map.iter_rules() if r.endpoint in TWINS]
+    twins = [(r.rule, "GET", r.endpoint, TWINS[r.endpoint](r.endpoint))
+             for r in app.url_map.iter_rules() if r.endpoint in TWINS]
     described = []
     for rule, method, endpoint, op in routes(app, "/api") + twins:
         if op is not None:

@@ -1,7 +1,7 @@
-"""HTML pages, each with its machine-readable twin (?format=json|csv|geojson)."""
+"""HTML pages, each with its machine-readable twins (?format=json|csv|...: web.renderers)."""
 import json
 
-from flask import Blueprint, current_app, jsonify, render_template, url_for
+from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext
 
 from .. import maps, symbols
@@ -11,11 +11,11 @@ from ..facts import fact_line, raw_fact_line
 from ..qualitative import qualitative_payload
 from ..units import REFORM_DATE, VINTAGES, check_vintage
 from ..values import figure_index, indicator_values
-from . import exports, geo, prints
-from .api import FACT_COLUMNS, VALUE_COLUMNS, download, format_arg
+from . import geo, prints
+from .api import FACT_COLUMNS, VALUE_COLUMNS
 from .context import catalogue, store
 from .locale import current_lang
-from .tables import to_csv
+from .renderers import FORMATS, PageData, page, render
 from .views import choropleth, map_request, profile_url_pattern
 
 bp = Blueprint("pages", __name__)
@@ -26,16 +26,36 @@ def index():
     return map_page()
 
 
+MAP = page("pages.map_page", "page", "payload", "table", "workbook", "collection", "features", "drawing")
+
+
 @bp.get("/map")
 def map_page():
     req = map_request()
-    fmt = format_arg(MAP_FORMATS)
+    fmt = MAP.format_arg()
     view = choropleth(req)
+    return render(map_data(req, view, fmt), fmt)
+
+
+def map_data(req, view, fmt):
+    """The map page's data: the page, its values as rows and features, and its printed page."""
+    if fmt == "html":  # the page draws from the view: no payload to make
+        return PageData(html=lambda: _map_html(req, view))
     table = view.table
-    if fmt in prints.MIMETYPES:
-        return prints.map_print(fmt, view)
-    if fmt != "html":
-        return _map_twin(fmt, view)
+    payload = map_payload(view)
+    name = f"maison_{table.indicator.key}_{table.period}_{table.vintage}"
+    rows, columns = _map_rows(payload)
+    data = PageData(name=name, payload=payload, rows=rows, columns=columns,
+                    notice=_notice(payload), sheet=table.indicator.key, layer=table.indicator.key,
+                    features=lambda: _with_values(store().units(table.vintage), payload),
+                    collection=lambda: _map_collection(data.features(), payload))
+    if "drawing" in FORMATS[fmt].needs:
+        data.name, data.drawing = prints.map_print(fmt, view)
+    return data
+
+
+def _map_html(req, view):
+    table = view.table
     fmap = maps.build_map(
         view, geo.map_sources(req.vintage),
         profile_url_pattern(req.vintage), geo.labels(req.vintage),
@@ -89,9 +109,6 @@ def _tiles():
     return {"url": url, "attribution": current_app.config.get("TILE_ATTRIBUTION")} if url else None
 
 
-MAP_FORMATS = ["html", "json", "csv", "xlsx", "geojson", "gpkg", "png", "svg", "pdf"]
-
-
 def map_payload(view):
     """What the map view shows, as data: values, status, source, class and colour of every unit."""
     payload = view.table.to_dict()
@@ -108,27 +125,18 @@ def map_payload(view):
     return payload
 
 
-def _map_twin(fmt, view):
-    table = view.table
-    payload = map_payload(view)
-    name = f"maison_{table.indicator.key}_{table.period}_{table.vintage}"
-    if fmt == "json":
-        return jsonify(payload)
-    common = {"vintage": table.vintage, "indicator": table.indicator.key, "period": table.period}
-    rows = [{**r, **common, "level": "unit"} for r in payload["rows"]]
-    rows.append({**payload["district"], **common})
-    columns = VALUE_COLUMNS + ["source_text", "value_text", "class", "color"]
-    if fmt == "csv":
-        return exports.csv_file(rows, columns, name)
-    if fmt == "xlsx":
-        return exports.xlsx_file(rows, columns, name, _notice(payload), sheet=table.indicator.key)
-    frame = _with_values(store().units(table.vintage), payload)
-    if fmt == "gpkg":
-        return exports.gpkg_file(frame, name, layer=table.indicator.key)
+def _map_rows(payload):
+    table = {"vintage": payload["vintage"], "indicator": payload["indicator"]["key"], "period": payload["period"]}
+    rows = [{**r, **table, "level": "unit"} for r in payload["rows"]]
+    rows.append({**payload["district"], **table})
+    return rows, VALUE_COLUMNS + ["source_text", "value_text", "class", "color"]
+
+
+def _map_collection(frame, payload):
     collection = json.loads(frame.to_json(drop_id=True))
     collection.update({k: payload[k] for k in ("indicator", "vintage", "period", "illustrative", "notice",
                                                 "district", "classification", "attribution")})
-    return exports.geojson_file(collection, name)
+    return collection
 
 
 def _notice(payload):
@@ -151,30 +159,39 @@ def _with_values(units, payload):
     return frame
 
 
+PROFILE = page("pages.profile", "page", "payload", "table", "document")
+
+
 @bp.get("/communes/<vintage>/<code>")
 def profile(vintage, code):
     vintage = check_vintage(vintage)
-    fmt = format_arg(["html", "json", "csv", "pdf"])
+    fmt = PROFILE.format_arg()
     unit = next((u for u in store().unit_records(vintage) if u.code == code), None)
     if unit is None:
         raise NotFound(f"no unit {code!r} in {vintage}; units are keyed by era and code")
+    return render(profile_data(vintage, unit), fmt)
+
+
+def profile_data(vintage, unit):
+    """A commune's profile: every indicator's latest value beside the district's, and its dated facts."""
     rows = _profile_rows(vintage, unit)
-    if fmt == "json":
-        return jsonify({"unit": {"vintage": vintage, "code": unit.code, "name": unit.name,
-                                 "full_name": unit.full_name, "unit_type": unit.unit_type},
-                        "illustrative": any(r["status"] == "illustrative" for r in rows),
-                        "indicators": rows, "facts": _facts(vintage, code)})
-    if fmt == "pdf":
-        return prints.fact_sheet(unit, vintage, rows)
-    if fmt == "csv":
-        flat = [{**r, "code": unit.code, "name": unit.full_name, "vintage": vintage} for r in rows]
-        return download(to_csv(flat, PROFILE_COLUMNS), f"maison_profile_{unit.code}_{vintage}.csv",
-                        "text/csv; charset=utf-8")
-    sources, bounds = geo.locator_view(vintage, code)
-    fmap = maps.build_map(None, sources, profile_url_pattern(vintage), [], bounds, geo.attribution(vintage), _tiles(),
-                          height="260px", locator_code=code, _=gettext)
+    facts = _facts(vintage, unit.code)
+    return PageData(
+        name=f"maison_profile_{unit.code}_{vintage}", html=lambda: _profile_html(vintage, unit, rows, facts),
+        payload={"unit": {"vintage": vintage, "code": unit.code, "name": unit.name,
+                          "full_name": unit.full_name, "unit_type": unit.unit_type},
+                 "illustrative": any(r["status"] == "illustrative" for r in rows),
+                 "indicators": rows, "facts": facts},
+        rows=[{**r, "code": unit.code, "name": unit.full_name, "vintage": vintage} for r in rows],
+        columns=PROFILE_COLUMNS, drawing=lambda fmt: prints.fact_sheet(unit, vintage, rows))
+
+
+def _profile_html(vintage, unit, rows, facts):
+    sources, bounds = geo.locator_view(vintage, unit.code)
+    fmap = maps.build_map(None, sources, profile_url_pattern(vintage), [], bounds, geo.attribution(vintage),
+                          _tiles(), height="260px", locator_code=unit.code, _=gettext)
     return render_template("profile.html", unit=unit, rows=rows, vintage=vintage,
-                           facts=_facts(vintage, code), parts=maps.render_parts(fmap),
+                           facts=facts, parts=maps.render_parts(fmap),
                            reform_date=REFORM_DATE, lang=current_lang())
 
 

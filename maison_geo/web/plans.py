@@ -20,11 +20,11 @@ from ..units import DEFAULT_VINTAGE, VINTAGES, check_vintage
 from ..values import ILLUSTRATIVE_NOTICE, ValueRow, ValueTable
 from .errors import form_line, plain_line
 from ..workers import Busy, TimedOut
-from . import exports, geo, limits, prints
+from . import geo, limits, prints
 from .plan_workbook import plan_workbook
-from .api import format_arg
 from .context import catalogue, store
 from .locale import current_lang
+from .renderers import PageData, page, render
 from .security import csrf, respond
 from .views import profile_url_pattern
 
@@ -163,9 +163,12 @@ def _units(vintage):
     return store().unit_records(vintage)
 
 
+PLAN = page("plans.plan", "page", "payload", "table", "workbook", "document")
+
+
 @bp.get("/plan")
 def plan():
-    fmt = format_arg(["html", "json", "csv", "xlsx", "pdf"])
+    fmt = PLAN.format_arg()
     args = request.args
     vintage = check_vintage(args.get("vintage") or DEFAULT_VINTAGE)
     units = _units(vintage)
@@ -184,9 +187,10 @@ def plan():
                      else plain_line(exc.status, exc.to_dict())}
     elif fmt != "html":
         raise InvalidChoice("budget", None, [], "give a budget (VND) to compute a plan")
-    if fmt != "html":
-        return _twin(fmt, result, "maison_plan", curve=curve)
-    return _page(result, error, vintage, units, interventions, args, status=400 if error else 200, curve=curve)
+    data = plan_data(result, "maison_plan", curve=curve) if result else PageData()
+    data.html = lambda: _page(result, error, vintage, units, interventions, args, status=400 if error else 200,
+                              curve=curve)
+    return render(data, fmt)
 
 
 def _page(result, error, vintage, units, interventions, args, status=200, scenario=None, curve=None):
@@ -263,28 +267,21 @@ def _flat_rows(result):
     return out, ROW_COLUMNS + [f"units_{y}" for y in years if y != "total"] + ["notice"]
 
 
-def _twin(fmt, result, name, title=None, curve=None):
-    if fmt == "json":
-        return jsonify(result)
-    if fmt == "pdf":
-        with prints.drawing():
-            return _brief(result, curve, f"{name}_{result['vintage']}_{result['period']}", title)
+def plan_data(result, name, title=None, curve=None):
+    """A plan's twins: the result, its rows, its workbook and its brief for a meeting."""
     rows, columns = _flat_rows(result)
-    name = f"{name}_{result['vintage']}_{result['period']}"
-    if fmt == "csv":
-        return exports.csv_file(rows, columns, name)
-    with prints.drawing():
-        return exports.attachment(plan_workbook(result, gettext, title), name, "xlsx")
+    return PageData(name=f"{name}_{result['vintage']}_{result['period']}", payload=result, rows=rows,
+                    columns=columns, drawing=lambda fmt: _brief(result, curve, title),
+                    bodies={"xlsx": lambda: plan_workbook(result, gettext, title)})
 
 
-def _brief(result, curve, name, title=None):
+def _brief(result, curve, title=None):
     """The two-page PDF brief for a meeting: the summary page, then the money map."""
     view = money_view(result, _units(result["vintage"]))
-    page = static_map.map_figure(view, store().units(result["vintage"]), prints.boundary_sources(view.table),
-                                 gettext)
-    body = plan_brief(result, curve, page, {k: gettext(v) for k, v in REASONS.items()}, gettext,
+    money_map = static_map.map_figure(view, store().units(result["vintage"]), prints.boundary_sources(view.table),
+                                      gettext)
+    return plan_brief(result, curve, money_map, {k: gettext(v) for k, v in REASONS.items()}, gettext,
                       current_lang(), name=title)
-    return prints.document(body, name, "pdf")
 
 
 # ---- unit costs ---------------------------------------------------------------------------------
@@ -332,13 +329,16 @@ def _edited(form, prefix):
 
 # ---- scenarios ----------------------------------------------------------------------------------
 
+SCENARIOS = page("plans.scenarios", "page", "payload")
+SCENARIO = page("plans.scenario", "page", "payload", "table", "workbook", "document")
+COMPARE = page("plans.compare", "page", "payload", "table", "workbook")
+
+
 @bp.get("/plan/scenarios")
 def scenarios():
-    fmt = format_arg(["html", "json"])
+    fmt = SCENARIOS.format_arg()
     saved = db().list()
-    if fmt == "json":
-        return jsonify(saved)
-    return render_template("plan_scenarios.html", saved=saved)
+    return render(PageData(html=lambda: render_template("plan_scenarios.html", saved=saved), payload=saved), fmt)
 
 
 @bp.post("/plan/scenarios")
@@ -359,15 +359,14 @@ def save_scenario():
 
 @bp.get("/plan/scenarios/<path:name>")
 def scenario(name):
-    fmt = format_arg(["html", "json", "csv", "xlsx", "pdf"])
+    fmt = SCENARIO.format_arg()
     saved = db().get(name)
     result = saved["result"]
-    if fmt == "json":
-        return jsonify(saved)
-    if fmt != "html":
-        return _twin(fmt, result, "maison_scenario", saved["name"])
-    units = _units(result["vintage"])
-    return _page(result, None, result["vintage"], units, _interventions(), request.args, scenario=saved)
+    data = plan_data(result, "maison_scenario", saved["name"])
+    data.payload = saved
+    data.html = lambda: _page(result, None, result["vintage"], _units(result["vintage"]), _interventions(),
+                              request.args, scenario=saved)
+    return render(data, fmt)
 
 
 @bp.post("/plan/scenarios/<path:name>/delete")
@@ -382,31 +381,35 @@ def delete_scenario(name):
 
 @bp.get("/plan/compare")
 def compare():
-    fmt = format_arg(["html", "json", "csv", "xlsx"])
+    fmt = COMPARE.format_arg()
     names = [n for n in request.args.getlist("names") if n.strip()]
     if len(names) > 6:
         raise InvalidChoice("names", len(names), [], "compare at most 6 scenarios")
     chosen = [db().get(n) for n in dict.fromkeys(names)]
+    return render(compare_data(chosen), fmt)
+
+
+def compare_data(chosen):
+    """Scenarios side by side: money and beneficiaries per commune, and the change from the first."""
     table = compare_table(chosen)
-    if fmt == "html":
+
+    def html():
         views, parts = _compare_maps(chosen) if len(chosen) >= 2 else ([], [])
         return render_template("plan_compare.html", chosen=chosen, table=table, saved=db().list(), views=views,
                                parts=parts, head=maps.merged_head(parts) if parts else "")
-    if fmt == "json":
-        return jsonify({"scenarios": [{"name": s["name"], "request": s["result"]["request"],
-                                       "summary": s["result"]["summary"], "illustrative": s["result"]["illustrative"],
-                                       "notice": s["result"].get("notice")} for s in chosen],
-                        "changes_from_first": table["changes"], "communes": table["rows"]})
     columns = COMPARE_COLUMNS + [f"spend_vnd[{s['name']}]" for s in chosen] + \
         [f"beneficiaries[{s['name']}]" for s in chosen] + ["notice"]
     rows = [{"code": r["code"], "name": r["name"], "notice": table["notice"] or "",
              **{f"spend_vnd[{n}]": v for n, v in zip(table["names"], r["spend"])},
              **{f"beneficiaries[{n}]": v for n, v in zip(table["names"], r["beneficiaries"])}}
             for r in table["rows"]]
-    name = "maison_plan_compare"
-    if fmt == "csv":
-        return exports.csv_file(rows, columns, name)
-    return exports.xlsx_file(rows, columns, name, [table["notice"]] if table["notice"] else None, sheet="compare")
+    return PageData(
+        name="maison_plan_compare", html=html, rows=rows, columns=columns, sheet="compare",
+        notice=[table["notice"]] if table["notice"] else None,
+        payload={"scenarios": [{"name": s["name"], "request": s["result"]["request"],
+                                "summary": s["result"]["summary"], "illustrative": s["result"]["illustrative"],
+                                "notice": s["result"].get("notice")} for s in chosen],
+                 "changes_from_first": table["changes"], "communes": table["rows"]})
 
 
 def _compare_maps(chosen):

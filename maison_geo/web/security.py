@@ -156,7 +156,8 @@ def content_security_policy(config):
 
 
 def wants_json():
-    return request.path.startswith("/api/") or request.args.get("format") in ("json", "geojson")
+    from .renderers import json_errors  # the registry's gate (web.limits) imports this module
+    return request.path.startswith("/api/") or json_errors(request.args.get("format"))
 
 
 def respond(status, message, **extra):
