@@ -207,7 +207,7 @@ class PostgresDatabase(Database):
             pool = self._pools.get(key)
             if pool is None or pool.closed:
                 from psycopg_pool import ConnectionPool
-                size = int(os.environ.get("MAISON_DATABASE_POOL", "8"))
+                size = int(os.environ.get("MAISON_DATABASE_POOL") or 8)
                 pool = ConnectionPool(self.url, min_size=1, max_size=size, open=True, timeout=30,
                                       kwargs={"autocommit": True, "row_factory": _pg_row})
                 self._pools[key] = pool
