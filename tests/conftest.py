@@ -33,6 +33,17 @@ def store(tmp_path_factory, mirror):
     return open_store(url)
 
 
+@pytest.fixture(scope="session")
+def gpkg_store(request, tmp_path_factory, mirror):
+    """The session's store as a GeoPackage file, for tests of the file itself (in the PostgreSQL pass,
+    one more build)."""
+    if not postgres.enabled():
+        return request.getfixturevalue("store")
+    built = open_store(tmp_path_factory.mktemp("gpkg") / "maison.gpkg")
+    build(built, "mai_son", mirror=mirror, force=True, log=lambda *_: None)
+    return built
+
+
 @pytest.fixture(scope="session", autouse=True)
 def apps_on_postgres(request):
     """Against PostgreSQL, every app made on the session's store gets a database of its own, copied
@@ -81,7 +92,7 @@ def private_environment(tmp_path_factory):
 def app(store, tmp_path_factory):
     """The app on the session's store, with its own user data and planning file (none in instance/)."""
     folder = tmp_path_factory.mktemp("app")
-    return create_app({"TESTING": True, "STORE_PATH": str(store.path), "SECRET_KEY": "tests-" + "0" * 32,
+    return create_app({"TESTING": True, "STORE_PATH": str(store.location), "SECRET_KEY": "tests-" + "0" * 32,
                        "USERDATA_PATH": str(folder / "userdata.sqlite"),
                        "PLANNING_DB": str(folder / "planning.sqlite")})
 
@@ -126,7 +137,7 @@ def server(store):
     from browser import CHROMIUM, Server
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test-deps does)")
-    running = Server(store.path)
+    running = Server(store.location)
     yield running.url
     running.stop()
 

@@ -25,11 +25,11 @@ def write(path, value, wal=False):
 
 
 @pytest.fixture()
-def files(store, tmp_path, monkeypatch):
+def files(gpkg_store, tmp_path, monkeypatch):
     found = {"store": tmp_path / "live" / "maison.gpkg", "userdata": tmp_path / "live" / "userdata.sqlite",
              "planning": tmp_path / "live" / "planning.sqlite"}
     found["store"].parent.mkdir()
-    shutil.copy(store.path, found["store"])
+    shutil.copy(gpkg_store.path, found["store"])
     write(found["userdata"], "account before", wal=True)
     write(found["planning"], "plan before")
     monkeypatch.delenv("MAISON_DATABASE_URL", raising=False)

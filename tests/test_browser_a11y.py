@@ -34,7 +34,7 @@ FOLDED = [("/map?indicator=hh_grid_pct", "#indicator"), ("/progress?indicator=hh
 def server(store):
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test-deps does)")
-    running = Server(store.path)
+    running = Server(store.location)
     from maison_geo.userdata import UserData
     UserData(running.userdata_location).add_user("admin", "admin", PASSWORD)
     yield running.url

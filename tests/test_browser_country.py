@@ -20,7 +20,7 @@ def country(tmp_path_factory, mirror):
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make test-deps does)")
     store = open_store(tmp_path_factory.mktemp("vietnam") / "vietnam.gpkg")
     build(store, "vietnam", mirror=mirror, force=True, log=lambda *_: None)
-    running = Server(store.path, timeout=120)
+    running = Server(store.location, timeout=120)
     yield running.url
     running.stop()
 

@@ -133,7 +133,7 @@ def test_progress_with_a_configured_target(store, tmp_path):
     targets = tmp_path / "targets.json"
     targets.write_text(json.dumps({"ban_gate_pct": {"value": 60, "year": 2025,
                                                     "source": "test: a target for this test"}}))
-    client = create_app({"TESTING": True, "STORE_PATH": str(store.path),
+    client = create_app({"TESTING": True, "STORE_PATH": str(store.location),
                          "TARGETS_PATH": str(targets)}).test_client()
     data = client.get("/progress?indicator=ban_gate_pct&period=2024&format=json").get_json()
     rows = {r["code"]: r for r in data["rows"]}
@@ -167,6 +167,6 @@ def test_targets_file_from_the_environment(store, tmp_path, monkeypatch):
     targets = tmp_path / "targets.json"
     targets.write_text(json.dumps({"ban_gate_pct": {"value": 60, "year": 2025, "source": "test: env target"}}))
     monkeypatch.setenv("MAISON_TARGETS", str(targets))
-    client = create_app({"TESTING": True, "STORE_PATH": str(store.path)}).test_client()
+    client = create_app({"TESTING": True, "STORE_PATH": str(store.location)}).test_client()
     data = client.get("/progress?indicator=ban_gate_pct&period=2024&format=json").get_json()
     assert sum(data["summary"].values()) == 22

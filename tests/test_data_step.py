@@ -43,7 +43,8 @@ def test_web_geometry_is_simplified_on_a_shared_coverage(store):
     assert sum(geodesic_km2(web.geometry)) == pytest.approx(sum(geodesic_km2(full.geometry)), rel=0.01)
 
 
-def test_store_is_a_geopackage_qgis_can_open(store):
+def test_store_is_a_geopackage_qgis_can_open(gpkg_store):
+    store = gpkg_store
     layers = dict(pyogrio.list_layers(store.path))
     assert layers["units"] == "MultiPolygon" or layers["units"] in ("Polygon", "Unknown")
     assert {"units", "units_web", "figures", "crosswalk", "facts", "sources", "meta"} <= set(layers)
@@ -93,7 +94,8 @@ def test_mirror_copy_is_taken_before_any_download(tmp_path, mirror):
     assert upstream.locate(source, mirror=copy, cache=tmp_path / "c") == copy / source.file
 
 
-def test_a_failed_build_leaves_the_old_store_whole(store, tmp_path, mirror, geodata_copy):
+def test_a_failed_build_leaves_the_old_store_whole(gpkg_store, tmp_path, mirror, geodata_copy):
+    store = gpkg_store
     target = open_store(tmp_path / "kept.gpkg")
     shutil.copy(store.path, target.path)
     (geodata_copy / "units_pre2025.csv").write_text(

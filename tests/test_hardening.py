@@ -257,7 +257,7 @@ def test_eight_long_anonymous_solves_leave_the_rest_of_the_app_answering(store):
     import urllib.request
 
     from browser import Server
-    server = Server(store.path)
+    server = Server(store.location)
     try:
         results = []
         threads = [threading.Thread(target=lambda: results.append(_post_json(server.url + "/api/plans", LONG_SOLVE)))

@@ -67,7 +67,7 @@ def test_frontier_chart_marks_the_chosen_budget(client):
 
 def test_an_editor_sets_a_weight_with_its_source_and_it_is_used(store, tmp_path):
     from maison_geo import create_app
-    app = create_app({"TESTING": True, "STORE_PATH": str(store.path), "WTF_CSRF_ENABLED": False,
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.location), "WTF_CSRF_ENABLED": False,
                       "PLANNING_OPEN_EDIT": True, "PLANNING_DB": str(tmp_path / "p.sqlite"),
                       "USERDATA_PATH": str(tmp_path / "u.sqlite")})
     web = app.test_client()
@@ -115,7 +115,7 @@ def test_the_page_explains_each_commune(client):
 
 def test_scenario_saves_and_cost_and_weight_edits_are_audited(store, tmp_path):
     from maison_geo import create_app
-    app = create_app({"TESTING": True, "STORE_PATH": str(store.path), "WTF_CSRF_ENABLED": False,
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.location), "WTF_CSRF_ENABLED": False,
                       "PLANNING_OPEN_EDIT": True, "PLANNING_DB": str(tmp_path / "p.sqlite"),
                       "USERDATA_PATH": str(tmp_path / "u.sqlite")})
     web = app.test_client()
@@ -132,7 +132,7 @@ def test_scenario_saves_and_cost_and_weight_edits_are_audited(store, tmp_path):
 
 def test_scenarios_side_by_side_show_the_differences(store, tmp_path):
     from maison_geo import create_app
-    app = create_app({"TESTING": True, "STORE_PATH": str(store.path), "WTF_CSRF_ENABLED": False,
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.location), "WTF_CSRF_ENABLED": False,
                       "PLANNING_OPEN_EDIT": True, "PLANNING_DB": str(tmp_path / "p.sqlite"),
                       "USERDATA_PATH": str(tmp_path / "u.sqlite")})
     web = app.test_client()

@@ -20,7 +20,7 @@ def test_a_maximum_share_of_zero_for_every_commune_is_a_cap(store, catalogue):
 
 @pytest.fixture()
 def web(store, tmp_path):
-    app = create_app({"TESTING": True, "STORE_PATH": str(store.path), "WTF_CSRF_ENABLED": False,
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.location), "WTF_CSRF_ENABLED": False,
                       "PLANNING_DB": str(tmp_path / "planning.sqlite")})
     return app.test_client()
 

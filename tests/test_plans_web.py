@@ -8,7 +8,7 @@ from maison_geo import create_app
 
 @pytest.fixture()
 def plan_app(store, tmp_path):
-    return create_app({"TESTING": True, "STORE_PATH": str(store.path), "WTF_CSRF_ENABLED": False,
+    return create_app({"TESTING": True, "STORE_PATH": str(store.location), "WTF_CSRF_ENABLED": False,
                        "PLANNING_DB": str(tmp_path / "planning.sqlite"), "PLANNING_OPEN_EDIT": True})
 
 
@@ -20,7 +20,7 @@ def web(plan_app):
 @pytest.fixture()
 def closed(store, tmp_path):
     """Editing closed (no account with role editor), CSRF on as in production."""
-    app = create_app({"TESTING": True, "STORE_PATH": str(store.path),
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.location),
                       "PLANNING_DB": str(tmp_path / "closed.sqlite")})
     return app.test_client()
 
@@ -185,7 +185,7 @@ def test_editing_is_closed_without_the_editor_role(closed):
 
 
 def test_editing_forbidden_for_anonymous_even_without_csrf(store, tmp_path):
-    app = create_app({"TESTING": True, "STORE_PATH": str(store.path), "WTF_CSRF_ENABLED": False,
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.location), "WTF_CSRF_ENABLED": False,
                       "PLANNING_DB": str(tmp_path / "x.sqlite")})
     client = app.test_client()
     assert client.post("/plan/costs", data={"cost_grid": "1"}).status_code == 403
@@ -219,7 +219,7 @@ def test_a_disabled_account_may_not_edit(store, tmp_path):
 
     from maison_geo.userdata import User
     from maison_geo.web.plans import can_edit
-    app = create_app({"TESTING": True, "STORE_PATH": str(store.path),
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.location),
                       "USERDATA_PATH": str(tmp_path / "userdata.sqlite")})
     with app.test_request_context("/plan"):
         g.user = User(1, "lan", "editor", active=True)

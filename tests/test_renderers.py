@@ -81,7 +81,7 @@ def test_a_new_page_is_one_registration(store, tmp_path):
         rows = [{"code": "04135", "note": "=1+1"}]
         return render(PageData(name="maison_notes", html=lambda: "<p>notes</p>", payload={"rows": rows},
                                rows=rows, columns=["code", "note"]), notes.format_arg())
-    app = create_app({"TESTING": True, "STORE_PATH": str(store.path), "USERDATA_PATH": str(tmp_path / "u.sqlite"),
+    app = create_app({"TESTING": True, "STORE_PATH": str(store.location), "USERDATA_PATH": str(tmp_path / "u.sqlite"),
                       "PLANNING_DB": str(tmp_path / "p.sqlite")})
     app.register_blueprint(bp)
     client = app.test_client()

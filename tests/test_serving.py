@@ -53,10 +53,10 @@ def test_healthz_is_503_without_a_store(tmp_path):
     assert vietnamese.startswith("Chưa sẵn sàng")
 
 
-def test_healthz_is_503_when_the_user_data_is_not_a_database(store, tmp_path):
+def test_healthz_is_503_when_the_user_data_is_not_a_database(gpkg_store, tmp_path):
     broken = tmp_path / "userdata.sqlite"
     broken.write_bytes(b"this is not SQLite" * 100)
-    app = make_app(store, tmp_path)
+    app = make_app(gpkg_store, tmp_path)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["store"] == "ok"
@@ -130,9 +130,14 @@ def test_an_import_is_seen_at_the_next_request_never_a_stale_answer(fresh):
     assert revalidated.status_code == 200 and revalidated.headers["ETag"] != before_etag
 
 
+def same_database(app):
+    url = app.config.get("DATABASE_URL")
+    return {"DATABASE_URL": url} if url else {}
+
+
 def test_another_process_on_the_same_files_sees_the_import(fresh, store, tmp_path):
     """Two app instances (two processes under gunicorn) share the files, not the caches."""
-    other = make_app(store, tmp_path)  # the same user-data file
+    other = make_app(store, tmp_path, **same_database(fresh))  # the same user-data file (or database)
     reader = other.test_client()
     assert households(reader).get("04105") != 5300  # kept in the other's cache
     assert api_upload(fresh.test_client(), HOUSEHOLDS, token=fresh.tokens["lan"], period=2024).status_code == 201
@@ -201,7 +206,7 @@ def test_the_cache_is_bounded_least_recently_used_out():
 def test_gunicorn_starts_from_the_config_and_answers(store, tmp_path):
     port = free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WORKERS": "2", "THREADS": "2",
-           "MAISON_STORE": str(store.path), "MAISON_USERDATA": str(tmp_path / "u.sqlite"),
+           "MAISON_STORE": str(store.location), "MAISON_USERDATA": str(tmp_path / "u.sqlite"),
            "MAISON_PLANNING_DB": str(tmp_path / "p.sqlite"), "MAISON_SECRET_KEY": "s" * 40}
     log = open(tmp_path / "gunicorn.log", "w+b")
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "maison_geo:create_app()"],

@@ -12,6 +12,12 @@ from maison_geo.userdata import UserData
 INSIDE_MAI_SON = (104.0, 21.1, 104.1, 21.2)
 
 
+@pytest.fixture()
+def store(gpkg_store):
+    """Tests of the GeoPackage store itself (the PostGIS one has test_store_postgis)."""
+    return gpkg_store
+
+
 def test_location_is_the_file(store):
     assert store.location == str(store.path)
 
@@ -38,7 +44,8 @@ def test_a_box_far_away_gives_no_units(store):
     assert len(found) == 0 and "code" in found.columns
 
 
-def test_data_version_changes_when_the_file_is_replaced(store, tmp_path):
+def test_data_version_changes_when_the_file_is_replaced(gpkg_store, tmp_path):
+    store = gpkg_store
     copy = open_store(tmp_path / "maison.gpkg")
     assert copy.data_version() is None
     shutil.copy(store.path, copy.path)
