@@ -3,6 +3,10 @@ as .ci/run and `make test-postgres` start), every app and every repository test 
 own, cloned from a template that holds the session's built store."""
 import itertools
 import os
+import uuid
+from contextlib import contextmanager
+
+import pytest
 
 ADMIN_URL = os.environ.get("MAISON_TEST_DATABASE_URL")
 _names = itertools.count()
@@ -10,6 +14,10 @@ _names = itertools.count()
 
 def enabled():
     return bool(ADMIN_URL)
+
+
+needs_postgres = pytest.mark.skipif(not ADMIN_URL, reason="set MAISON_TEST_DATABASE_URL to an admin URL of a "
+                                                          "PostgreSQL with PostGIS (make test-postgres)")
 
 
 def url_of(name):
@@ -48,3 +56,23 @@ def app_database():
     while len(_open) > 12:
         PostgresDatabase(_open.pop(0)).close()
     return url
+
+
+@contextmanager
+def scratch_database(prefix="maison_test"):
+    """Yields the URL of a new database (PostGIS enabled), dropped afterwards."""
+    import psycopg
+
+    from maison_geo.db import PostgresDatabase
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = url_of(name)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        yield url
+    finally:
+        PostgresDatabase(url).close()
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

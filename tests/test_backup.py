@@ -8,7 +8,7 @@ import pytest
 
 from maison_geo.__main__ import main
 from maison_geo.store import open_store
-from pg import needs_postgres, scratch_database
+from postgres import needs_postgres, scratch_database
 
 
 def rows(path, table="t"):

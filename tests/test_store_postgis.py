@@ -5,7 +5,7 @@ import pytest
 from maison_geo import build as data_step
 from maison_geo.store import open_store
 from maison_geo.store.postgis import BOX, PostGISStore
-from pg import needs_postgres, scratch_database
+from postgres import needs_postgres, scratch_database
 
 pytestmark = needs_postgres
 BOXES = [(104.0, 21.1, 104.1, 21.2), (103.9, 21.0, 104.3, 21.4), (0, 0, 1, 1)]
