@@ -106,6 +106,15 @@ def test_static_files_have_hashed_urls_immutable_and_304(client):
     assert stale.status_code == 200 and "immutable" not in stale.headers.get("Cache-Control", "")
 
 
+@pytest.mark.parametrize("name", ["../..", "..", "../../server.py", "vendor", ""])
+def test_a_static_name_outside_the_folder_or_not_a_file_has_no_hash(app, name):
+    """The fuzz found /static/../.. asked with ?v=: hashing read a folder (a 500)."""
+    from maison_geo.web.caching import static_hash
+    with app.test_request_context("/"):
+        assert static_hash(name) is None
+        assert static_hash("map.js")
+
+
 # ---- the response cache --------------------------------------------------------------------------------
 
 def test_an_answer_is_rendered_once_then_served_from_the_cache(fresh, monkeypatch):

@@ -17,11 +17,14 @@ its 304 without rendering. Every other 200 answer (a logged-in page, the planner
 from its body, and a 304 when it matches.
 """
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from stat import S_ISREG
 
 from flask import current_app, g, request
+from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 from .. import paths
@@ -185,16 +188,18 @@ def _vary(response):
 
 def static_hash(filename):
     """The first 12 hex digits of the SHA-256 of a static file, memoised per modification time."""
-    folder = Path(current_app.static_folder)
+    found_at = safe_join(current_app.static_folder, filename)  # None outside the folder ("../..")
     try:
-        stat = (folder / filename).stat()
+        stat = os.stat(found_at) if found_at else None
     except (OSError, ValueError):
+        return None
+    if stat is None or not S_ISREG(stat.st_mode):
         return None
     memo = current_app.extensions["maison"]["static_hashes"]
     found = memo.get(filename)
     if found and found[0] == stat.st_mtime_ns:
         return found[1]
-    digest = hashlib.sha256((folder / filename).read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256(Path(found_at).read_bytes()).hexdigest()[:12]
     memo[filename] = (stat.st_mtime_ns, digest)
     return digest
 
