@@ -184,6 +184,55 @@ def test_unsafe_methods_and_forms_with_a_csrf_token_are_not_kept(fresh):
     assert len(cache(fresh)) == 0
 
 
+def _flask_hooks_counted(app):
+    calls = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: calls.append(1))
+    return calls
+
+
+def test_a_kept_answer_is_sent_before_flask_the_same_as_flask_sends_it(fresh):
+    client, gzip = fresh.test_client(), {"Accept-Encoding": "gzip"}
+    client.get("/map", headers=gzip)
+    calls = _flask_hooks_counted(fresh)
+    fast = client.get("/map", headers=gzip)
+    fast_304 = client.get("/map", headers={**gzip, "If-None-Match": fast.headers["ETag"]})
+    assert calls == [] and fast.status_code == 200 and fast_304.status_code == 304
+    client.set_cookie("other", "1")  # any cookie but the language's: through Flask, from its cache
+    slow = client.get("/map", headers=gzip)
+    slow_304 = client.get("/map", headers={**gzip, "If-None-Match": fast.headers["ETag"]})
+    assert len(calls) == 2 and slow.data == fast.data and fast_304.data == slow_304.data == b""
+    assert sorted(fast.headers.items()) == sorted(slow.headers.items())
+    assert sorted(fast_304.headers.items()) == sorted(slow_304.headers.items())
+    assert "Date" not in fast.headers and fast.headers["Content-Encoding"] == "gzip"
+
+
+def test_the_data_version_is_read_once_per_request(fresh, monkeypatch):
+    client, store = fresh.test_client(), fresh.extensions["maison"]["store"]
+    client.get("/map")  # rendered (the figure index reads it too)
+    reads, read = [], store.data_version
+    monkeypatch.setattr(store, "data_version", lambda: reads.append(1) or read())
+    client.get("/map")  # kept
+    client.get("/map", headers={"Cookie": "other=1"})  # kept, through Flask
+    assert len(reads) == 2
+
+
+def test_a_language_switch_from_a_kept_answer_still_sets_the_cookie(fresh):
+    fresh.test_client().get("/map?lang=en")
+    client = fresh.test_client()
+    answer = client.get("/map?lang=en")
+    assert answer.status_code == 200 and "lang=en" in answer.headers.get("Set-Cookie", "")
+    assert '<html lang="en">' in client.get("/map").get_data(as_text=True)  # the cookie now says en
+
+
+def test_a_session_is_never_answered_before_flask(fresh):
+    anonymous = fresh.test_client()
+    anonymous.get("/map")
+    client = fresh.test_client()
+    assert login(client, "lan").status_code == 302
+    assert "Log out" in client.get("/map?lang=en").get_data(as_text=True)
+    assert "Log out" in client.get("/map?lang=en").get_data(as_text=True)
+
+
 def test_the_cache_is_bounded_least_recently_used_out():
     from maison_geo.web.caching import ResponseCache
     kept = ResponseCache(max_entries=2, max_bytes=10)

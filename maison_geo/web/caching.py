@@ -15,6 +15,11 @@ ETags: an anonymous answer's ETag is computed before any work, from the code ver
 version, the URL, the language, the Accept header and the encoding, so a matching If-None-Match gets
 its 304 without rendering. Every other 200 answer (a logged-in page, the planner) gets an ETag hashed
 from its body, and a 304 when it matches.
+
+A kept answer is sent by KnownAnswers, in front of Flask: a GET with no login, no token and no cookie
+but the language's never reaches routing, the session or the hooks, whose work the kept headers
+already hold. The data version it reads is handed on to Flask when the answer is not kept (one read
+per request either way).
 """
 import hashlib
 import threading
@@ -22,6 +27,8 @@ from collections import OrderedDict
 from pathlib import Path
 
 from flask import current_app, g, request
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Request as BareRequest
 from werkzeug.wrappers import Response
 
 from .. import paths
@@ -32,6 +39,8 @@ MAX_ENTRY_BYTES = 4 * 1024 * 1024
 NOT_KEPT_BLUEPRINTS = {"plans", "auth"}       # the planner's file has no data version; logins are personal
 NOT_KEPT_ENDPOINTS = {"static", "vendor.asset", "health.healthz"}
 STATIC_MAX_AGE = 365 * 24 * 3600
+VERSION_KEY = "maison.data_version"   # the WSGI environ's: the data version KnownAnswers read
+NOT_IN_304 = {"content-type", "content-length", "content-encoding"}
 
 
 class ResponseCache:
@@ -80,15 +89,27 @@ def code_version(roots=None):
 
 
 def data_version():
-    """The store's data version, read once per request."""
+    """The store's data version, read once per request (here, or by KnownAnswers before Flask)."""
     if "data_version" not in g:
-        store = current_app.extensions["maison"]["store"]
-        g.data_version = store.data_version() if hasattr(store, "data_version") else None
+        if VERSION_KEY in request.environ:
+            g.data_version = request.environ[VERSION_KEY]
+        else:
+            g.data_version = store_version(current_app.extensions["maison"]["store"])
     return g.data_version
 
 
-def _wants_gzip():
-    return "gzip" in request.headers.get("Accept-Encoding", "")
+def store_version(store):
+    return store.data_version() if hasattr(store, "data_version") else None
+
+
+def answer_key(code, version, full_path, lang, accept, encoding):
+    """The ETag, and the cache's key, of an anonymous answer."""
+    text = "\n".join((code, repr(version), full_path, lang, accept, encoding))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _encoding(req):
+    return "gzip" if "gzip" in req.headers.get("Accept-Encoding", "") else "identity"
 
 
 def _anonymous_get():
@@ -102,10 +123,8 @@ def _version_etag(encoding):
     version = data_version()
     if version is None:
         return None  # a store that cannot tell a change: nothing kept, ETags from the body
-    state = current_app.extensions["maison"]
-    text = "\n".join((state["code_version"], repr(version), request.full_path, current_lang(),
-                      request.headers.get("Accept", ""), encoding))
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return answer_key(current_app.extensions["maison"]["code_version"], version, request.full_path,
+                      current_lang(), request.headers.get("Accept", ""), encoding)
 
 
 def _cache():
@@ -117,8 +136,7 @@ def serve_known():
     g.cache_key = None
     if not _anonymous_get():
         return None
-    encoding = "gzip" if _wants_gzip() else "identity"
-    etag = _version_etag(encoding)
+    etag = _version_etag(_encoding(request))
     if etag is None:
         return None
     g.cache_key = etag
@@ -171,14 +189,56 @@ def _cookies(response):
 
 
 def _kept_headers(response):
-    """The headers to replay: not the language cookie (web.locale sets it again when asked)."""
-    return [(name, value) for name, value in response.headers.items() if name.lower() != "set-cookie"]
+    """The headers to replay: not the language cookie (web.locale sets it again when asked), nor the
+    date of the first answer (the server dates each answer)."""
+    return [(name, value) for name, value in response.headers.items() if name.lower() not in ("set-cookie", "date")]
 
 
 def _vary(response):
     for field in ("Accept-Encoding", "Cookie"):
         if field.lower() not in response.headers.get("Vary", "").lower():
             response.vary.add(field)
+
+
+class KnownAnswers:
+    """WSGI middleware: an anonymous GET whose answer is kept gets it (or its 304) before Flask."""
+
+    def __init__(self, app, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ, start_response):
+        known = self.known(environ)
+        if known is None:
+            return self.wsgi_app(environ, start_response)
+        status, headers, body = known
+        start_response(status, headers)
+        return [body]
+
+    def known(self, environ):
+        """(status line, headers, body) of a kept answer to this request, else None."""
+        from .locale import COOKIE, lang_of, sets_cookie
+        if environ.get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" in environ \
+                or self.app.config.get("LOGIN_REQUIRED_TO_READ"):
+            return None
+        req = BareRequest(environ)
+        if any(name != COOKIE for name in req.cookies) or sets_cookie(req):
+            return None  # a session may hold a user; a language switch sets its cookie
+        state = self.app.extensions["maison"]
+        try:
+            version = environ[VERSION_KEY] = store_version(state["store"])
+        except Exception:  # noqa: BLE001 -- Flask reads it again and answers the error as usual
+            return None
+        if version is None:
+            return None
+        key = answer_key(state["code_version"], version, req.full_path, lang_of(req),
+                         req.headers.get("Accept", ""), _encoding(req))
+        entry = state["responses"].get(key)
+        if entry is None:
+            return None
+        status, headers, body = entry
+        if key in req.if_none_match:
+            return "304 NOT MODIFIED", [h for h in headers if h[0].lower() not in NOT_IN_304], b""
+        return f"{status} {HTTP_STATUS_CODES[status].upper()}", headers, body
 
 
 # ---- static files under hashed URLs ------------------------------------------------------------------
@@ -227,3 +287,4 @@ def init(app):
     app.after_request(immutable_static)
     app.after_request_funcs.setdefault(None, []).insert(0, finish)  # run in reverse: first in, last run
     app.url_defaults(add_static_hash)
+    app.wsgi_app = KnownAnswers(app, app.wsgi_app)
