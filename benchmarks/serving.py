@@ -120,10 +120,16 @@ def rss_kb(pid):
 
 
 def warm(url):
-    """Every URL once per worker at least: the first answers build the per-process caches."""
+    """Every URL in every worker, plain and gzipped as wrk asks: the first answers build the
+    per-process caches. One client at a time may reach one worker only, so wrk then asks with 32
+    connections (spread over all the workers) for 2 s per URL."""
     for _ in range(12):
         for path in GETS.values():
-            urllib.request.urlopen(url + path, timeout=60).read()
+            for encoding in ("identity", "gzip"):
+                request = urllib.request.Request(url + path, headers={"Accept-Encoding": encoding})
+                urllib.request.urlopen(request, timeout=60).read()
+    for path in GETS.values():
+        wrk(url + path, 32, 2)
         request = urllib.request.Request(url + "/api/plans", data=json.dumps(PLAN_BODY).encode(),
                                          headers={"Content-Type": "application/json"})
         urllib.request.urlopen(request, timeout=60).read()

@@ -233,6 +233,61 @@ def test_a_session_is_never_answered_before_flask(fresh):
     assert "Log out" in client.get("/map?lang=en").get_data(as_text=True)
 
 
+def _blocked_reads():
+    """A version read whose first call waits for `release`; each read returns the value at its start."""
+    import threading
+    state = {"value": 1, "reads": 0}
+    started, release = threading.Event(), threading.Event()
+
+    def read():
+        state["reads"] += 1
+        value = state["value"]
+        if state["reads"] == 1:
+            started.set()
+            release.wait(10)
+        return value
+    return state, started, release, read
+
+
+def test_a_request_never_shares_a_version_read_begun_before_it_came():
+    import threading
+    from maison_geo.web.caching import SharedReads
+    state, started, release, read = _blocked_reads()
+    shared, got = SharedReads(read), {}
+    first = threading.Thread(target=lambda: got.__setitem__("first", shared()))
+    first.start()
+    started.wait(10)
+    state["value"] = 2  # an import commits while the first read runs
+    later = [threading.Thread(target=lambda i=i: got.__setitem__(i, shared())) for i in range(3)]
+    for thread in later:
+        thread.start()
+    time.sleep(0.1)  # let them queue behind the first read (if they come later, they read anew: also 2)
+    release.set()
+    for thread in [first, *later]:
+        thread.join(10)
+    assert got == {"first": 1, 0: 2, 1: 2, 2: 2}
+    assert state["reads"] <= 4
+
+
+def test_requests_waiting_together_share_one_version_read():
+    import threading
+    from maison_geo.web.caching import SharedReads
+    state, started, release, read = _blocked_reads()
+    shared = SharedReads(read)
+    threads = [threading.Thread(target=shared) for _ in range(4)]
+    threads[0].start()
+    started.wait(10)
+    for thread in threads[1:]:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(shared._free._waiters) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert state["reads"] == 2  # the first, and one for the three that came while it ran
+
+
 def test_the_cache_is_bounded_least_recently_used_out():
     from maison_geo.web.caching import ResponseCache
     kept = ResponseCache(max_entries=2, max_bytes=10)

@@ -94,12 +94,49 @@ def data_version():
         if VERSION_KEY in request.environ:
             g.data_version = request.environ[VERSION_KEY]
         else:
-            g.data_version = store_version(current_app.extensions["maison"]["store"])
+            g.data_version = current_app.extensions["maison"]["versions"]()
     return g.data_version
 
 
 def store_version(store):
     return store.data_version() if hasattr(store, "data_version") else None
+
+
+class SharedReads:
+    """Concurrent requests share one read of the data version, but never a read begun before they
+    arrived: whatever was committed before a request came is seen by the read it gets."""
+
+    def __init__(self, read):
+        self._read, self._free = read, threading.Condition()
+        self._started = self._done = 0
+        self._running, self._result = False, (None, None)
+
+    def __call__(self):
+        with self._free:
+            wanted = self._started + 1  # the first read to begin from now on
+            while self._done < wanted and self._running:
+                self._free.wait()
+            if self._done < wanted:
+                self._running, self._started = True, self._started + 1
+                mine = self._started
+            else:
+                mine = None
+        if mine is None:
+            return self._unwrap(self._result)
+        try:
+            result = (self._read(), None)
+        except Exception as exc:  # noqa: BLE001 -- raised to every request that shares this read
+            result = (None, exc)
+        with self._free:
+            self._running, self._done, self._result = False, mine, result
+            self._free.notify_all()
+        return self._unwrap(result)
+
+    @staticmethod
+    def _unwrap(result):
+        if result[1] is not None:
+            raise result[1]
+        return result[0]
 
 
 def answer_key(code, version, full_path, lang, accept, encoding):
@@ -225,7 +262,7 @@ class KnownAnswers:
             return None  # a session may hold a user; a language switch sets its cookie
         state = self.app.extensions["maison"]
         try:
-            version = environ[VERSION_KEY] = store_version(state["store"])
+            version = environ[VERSION_KEY] = state["versions"]()
         except Exception:  # noqa: BLE001 -- Flask reads it again and answers the error as usual
             return None
         if version is None:
@@ -282,7 +319,9 @@ def immutable_static(response):
 def init(app):
     """Register after web.auth (the user must be known): serve_known runs after load_user, and finish
     runs after every other after_request function, compression included."""
-    app.extensions["maison"].update(responses=ResponseCache(), static_hashes={}, code_version=code_version())
+    state = app.extensions["maison"]
+    state.update(responses=ResponseCache(), static_hashes={}, code_version=code_version(),
+                 versions=SharedReads(lambda: store_version(state["store"])))
     app.before_request(serve_known)
     app.after_request(immutable_static)
     app.after_request_funcs.setdefault(None, []).insert(0, finish)  # run in reverse: first in, last run
