@@ -206,6 +206,25 @@ def test_a_kept_answer_is_sent_before_flask_the_same_as_flask_sends_it(fresh):
     assert "Date" not in fast.headers and fast.headers["Content-Encoding"] == "gzip"
 
 
+def test_a_static_file_is_kept_after_its_first_answer_and_follows_the_file(fresh, tmp_path):
+    fresh.static_folder = str(tmp_path)
+    (tmp_path / "x.js").write_text("var one;")
+    client = fresh.test_client()
+    first = client.get("/static/x.js")
+    calls = _flask_hooks_counted(fresh)
+    again = client.get("/static/x.js")
+    assert calls == [] and again.data == first.data == b"var one;"
+    assert sorted(again.headers.items()) == sorted((k, v) for k, v in first.headers.items() if k != "Date")
+    assert client.get("/static/x.js", headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
+    assert calls == []
+    (tmp_path / "x.js").write_text("var two, three;")  # another size: another answer
+    assert client.get("/static/x.js").data == b"var two, three;" and len(calls) == 1
+    client.set_cookie("session", "x")  # a session's requests all go through Flask
+    client.get("/static/x.js")
+    assert len(calls) == 2
+    assert client.get("/static/missing.js").status_code == 404
+
+
 def test_the_data_version_is_read_once_per_request(fresh, monkeypatch):
     client, store = fresh.test_client(), fresh.extensions["maison"]["store"]
     client.get("/map")  # rendered (the figure index reads it too)

@@ -27,7 +27,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from flask import current_app, g, request
-from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.http import HTTP_STATUS_CODES, unquote_etag
 from werkzeug.wrappers import Request as BareRequest
 from werkzeug.wrappers import Response
 
@@ -244,22 +244,73 @@ class KnownAnswers:
         self.app, self.wsgi_app = app, wsgi_app
 
     def __call__(self, environ, start_response):
-        known = self.known(environ)
+        static = self.static_key(environ)
+        known = self.kept(environ, static) if static else self.known(environ)
         if known is None:
+            if static:
+                return self.keep(environ, start_response, static)
             return self.wsgi_app(environ, start_response)
         status, headers, body = known
         start_response(status, headers)
         return [body]
 
-    def known(self, environ):
-        """(status line, headers, body) of a kept answer to this request, else None."""
-        from .locale import COOKIE, lang_of, sets_cookie
-        if environ.get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" in environ \
-                or self.app.config.get("LOGIN_REQUIRED_TO_READ"):
+    def static_key(self, environ):
+        """The key of a static file's answer to an anonymous GET (the file's path, size and time, the
+        URL, the encoding), or None: not a static file, or a request Flask must see."""
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith("/static/") or not self._anonymous(environ) \
+                or any(f"HTTP_{name}" in environ for name in ("RANGE", "IF_RANGE", "IF_MATCH", "IF_UNMODIFIED_SINCE")) \
+                or ("HTTP_IF_MODIFIED_SINCE" in environ and "HTTP_IF_NONE_MATCH" not in environ):
+            return None
+        stamp = static_stamp(self.app, path)
+        if stamp is None:
             return None
         req = BareRequest(environ)
-        if any(name != COOKIE for name in req.cookies) or sets_cookie(req):
-            return None  # a session may hold a user; a language switch sets its cookie
+        return "\n".join(("static", req.full_path, _encoding(req), stamp))
+
+    def kept(self, environ, key):
+        entry = self.app.extensions["maison"]["responses"].get(key)
+        if entry is None:
+            return None
+        status, headers, body = entry
+        etag = dict((name.lower(), value) for name, value in headers).get("etag")
+        if etag and BareRequest(environ).if_none_match.contains_weak(unquote_etag(etag)[0]):
+            return "304 NOT MODIFIED", [h for h in headers if h[0].lower() not in NOT_IN_304], b""
+        return f"{status} {HTTP_STATUS_CODES[status].upper()}", headers, body
+
+    def keep(self, environ, start_response, key):
+        """Flask answers; a whole 200 without a cookie is kept (the body read once, with its length)."""
+        answer = {}
+
+        def started(status, headers, exc_info=None):
+            answer.update(status=status, headers=headers)
+            return lambda data: None  # send_file's answers never write
+        chunks = self.wsgi_app(environ, started)
+        try:
+            body = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+        headers = [(n, v) for n, v in answer["headers"] if n.lower() not in ("content-length", "date")]
+        headers.append(("Content-Length", str(len(body))))
+        if answer["status"].startswith("200 ") and not any(n.lower() == "set-cookie" for n, _ in headers):
+            self.app.extensions["maison"]["responses"].put(key, (200, headers, body))
+        start_response(answer["status"], headers)
+        return [body]
+
+    @staticmethod
+    def _anonymous(environ):
+        from .locale import COOKIE
+        return environ.get("REQUEST_METHOD") == "GET" and "HTTP_AUTHORIZATION" not in environ \
+            and all(name == COOKIE for name in BareRequest(environ).cookies)
+
+    def known(self, environ):
+        """(status line, headers, body) of a kept answer to this request, else None."""
+        from .locale import lang_of, sets_cookie
+        if not self._anonymous(environ) or self.app.config.get("LOGIN_REQUIRED_TO_READ"):
+            return None  # a session may hold a user
+        req = BareRequest(environ)
+        if sets_cookie(req):
+            return None  # a language switch sets its cookie
         state = self.app.extensions["maison"]
         try:
             version = environ[VERSION_KEY] = state["versions"]()
@@ -279,6 +330,23 @@ class KnownAnswers:
 
 
 # ---- static files under hashed URLs ------------------------------------------------------------------
+
+def static_stamp(app, path):
+    """'size:mtime' of the file behind a /static/ or /static/vendor/ URL path, else None."""
+    from ..assets import PREFIX, VENDOR
+    if path.startswith(PREFIX + "/"):
+        package, _, name = path[len(PREFIX) + 1:].partition("/")
+        folder = VENDOR.get(package)
+    else:
+        folder, name = Path(app.static_folder), path[len("/static/"):]
+    if folder is None or not name or ".." in name.split("/"):
+        return None
+    try:
+        stat = (Path(folder) / name).stat()
+    except (OSError, ValueError):
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
 
 def static_hash(filename):
     """The first 12 hex digits of the SHA-256 of a static file, memoised per modification time."""
