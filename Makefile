@@ -10,8 +10,8 @@ PORT ?= 8000
 run: data
 	HOST=$(HOST) PORT=$(PORT) $(PY) server.py
 
-# The production server: gunicorn, WORKERS processes (default 2 x cores + 1), THREADS threads each
-# (default 2), access log on stdout; settings in gunicorn.conf.py.
+# The production server: gunicorn, WORKERS processes (default one per core), THREADS threads each
+# (default 4), access log on stdout; settings in gunicorn.conf.py.
 serve: data
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py "maison_geo:create_app()"
 

@@ -10,7 +10,8 @@ For Mai Sơn (22 units, MAISON_SCOPE=mai_son), all of Sơn La (204, son_la) and 
   bytes   what Chromium transferred on a first load (empty cache) of the map page: the HTML and every
           request it made, as CDP Network.loadingFinished encodedDataLength (compressed body plus
           headers); total, and without the cacheable static assets (/static/..., /vendor/...),
-  draw    navigation start -> polygons drawn in headless Chromium (median of --draws loads): ours at
+  draw    navigation start -> polygons drawn in headless Chromium (median of --draws loads, ours and
+          explore() in turn): ours at
           the 'maison:map-ready' event (window.maisonMap.ready) plus two animation frames (the frame
           that paints them); explore() when its SVG paths number the units, plus two frames;
 
@@ -306,13 +307,20 @@ def load(browser, url, expected, mode, timeout):
         context.close()
 
 
-def loads(browser, url, expected, mode, runs, timeout):
-    """`runs` first loads; bytes of the first, median draw time (None if any timed out)."""
-    results = []
+def interleaved_loads(browser, pages, expected, runs, timeout):
+    """`runs` first loads of each (url, mode) page, in turn (ours, explore(), ours, ...), so that the
+    load of a shared machine weighs alike on both; a summary per page (see summary)."""
+    results = [[] for _ in pages]
     for _ in range(runs):
-        results.append(load(browser, url, expected, mode, timeout))
-        if results[-1]["drawn_s"] is None:
+        for found, (url, mode) in zip(results, pages):
+            found.append(load(browser, url, expected, mode, timeout))
+        if any(found[-1]["drawn_s"] is None for found in results):
             break  # timed out: one more try would only cost another timeout
+    return [summary(found) for found in results]
+
+
+def summary(results):
+    """Bytes of the first load, median draw time (None if any timed out)."""
     first = dict(results[0])
     draws = [r["drawn_s"] for r in results]
     first["draws_s"] = draws
@@ -339,23 +347,24 @@ def measure(scope, browser, args, log):
         row["api_outline_cold_s"], row["api_outline_gz_bytes"] = http_get(base + outline) if outline else (None, 0)
         row["http_warm_s"] = statistics.median(http_get(f"{base}/map?{MAP_QUERY}")[0] for _ in range(args.runs))
         log(f"{scope}: /map {row['http_warm_s'] * 1000:.0f} ms warm over HTTP")
-        ours = loads(browser, f"{base}/map?{MAP_QUERY}", units, "event", args.draws, args.timeout)
-        log(f"{scope}: ours {ours['bytes'] / 1024:.0f} KB, drawn at {ours['drawn_s']} s")
         html, row["explore_make_s"], row["valued"] = explore_page(base, units)
+        html, dropped = localise(html)
+        (OUT / f"explore_{scope}.html").write_text(html, encoding="utf-8")
+        root = Path(tempfile.mkdtemp(prefix=f"explore-{scope}-", dir=OUT))
+        try:
+            explore_site(root, {scope: html})
+            static = GzipStaticServer(root)
+            try:
+                ours, ref = interleaved_loads(browser, [(f"{base}/map?{MAP_QUERY}", "event"),
+                                                        (f"{static.url}/page/{scope}.html", "paths")],
+                                              units, args.draws, args.timeout)
+            finally:
+                static.stop()
+        finally:
+            shutil.rmtree(root)
     finally:
         server.stop()
-    html, dropped = localise(html)
-    (OUT / f"explore_{scope}.html").write_text(html, encoding="utf-8")
-    root = Path(tempfile.mkdtemp(prefix=f"explore-{scope}-", dir=OUT))
-    try:
-        explore_site(root, {scope: html})
-        static = GzipStaticServer(root)
-        try:
-            ref = loads(browser, f"{static.url}/page/{scope}.html", units, "paths", args.draws, args.timeout)
-        finally:
-            static.stop()
-    finally:
-        shutil.rmtree(root)
+    log(f"{scope}: ours {ours['bytes'] / 1024:.0f} KB, drawn at {ours['drawn_s']} s")
     log(f"{scope}: explore() {ref['bytes'] / 1024:.0f} KB, drawn at {ref['drawn_s']} s")
     row["ours"], row["explore"], row["explore_dropped_assets"] = ours, ref, dropped
     return row

@@ -8,7 +8,8 @@ more GET requests spread over the four GET URLs. Clients ask for gzip, as browse
 
     .venv/bin/python benchmarks/serving.py [--seconds 10] [--store instance/maison.gpkg] [--servers waitress gunicorn]
 
-Each server listens on 127.0.0.1 on a free port, with its own empty user-data and planning files in a
+Each server listens on 127.0.0.1 on a free port, with its own user-data file (one account, as any
+deployment has: so the data version is read from it on every request) and planning file in a
 temporary folder, and is stopped at the end. Writes benchmarks/out/serving.json and serving.md;
 benchmarks/RESULTS.md records a run.
 """
@@ -27,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 OUT = HERE / "out"
-sys.path.insert(0, str(REPO / "tests"))
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from browser import free_port  # noqa: E402
 
@@ -67,6 +68,8 @@ end
 
 def start(kind, store, folder):
     port = free_port()
+    from maison_geo.userdata import UserData
+    UserData(folder / "userdata.sqlite").add_user("bench", "editor", "benchmark-password-0")
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "MAISON_STORE": str(store),
            "MAISON_USERDATA": str(folder / "userdata.sqlite"), "MAISON_PLANNING_DB": str(folder / "planning.sqlite"),
            "MAISON_SECRET_KEY": "benchmark-" + "0" * 32}
@@ -117,10 +120,16 @@ def rss_kb(pid):
 
 
 def warm(url):
-    """Every URL once per worker at least: the first answers build the per-process caches."""
+    """Every URL in every worker, plain and gzipped as wrk asks: the first answers build the
+    per-process caches. One client at a time may reach one worker only, so wrk then asks with 32
+    connections (spread over all the workers) for 2 s per URL."""
     for _ in range(12):
         for path in GETS.values():
-            urllib.request.urlopen(url + path, timeout=60).read()
+            for encoding in ("identity", "gzip"):
+                request = urllib.request.Request(url + path, headers={"Accept-Encoding": encoding})
+                urllib.request.urlopen(request, timeout=60).read()
+    for path in GETS.values():
+        wrk(url + path, 32, 2)
         request = urllib.request.Request(url + "/api/plans", data=json.dumps(PLAN_BODY).encode(),
                                          headers={"Content-Type": "application/json"})
         urllib.request.urlopen(request, timeout=60).read()

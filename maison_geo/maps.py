@@ -252,9 +252,11 @@ OVERVIEW_SCRIPTS = {"topojson_client": "/static/vendor/topojson-client/topojson-
 
 
 def build_map(view, sources, profile_url, labels, bounds, attribution,
-              tiles=None, height="100%", locator_code=None, picked=None, _=_IDENTITY, keep_view=False):
+              tiles=None, height="100%", locator_code=None, picked=None, _=_IDENTITY, keep_view=False,
+              inline=None):
     """sources: {'geojson', 'outline', 'overview'} URLs (see web.geo.map_sources); with an overview the
     map starts from it and fetches the geometry of the part in view once zoomed in.
+    inline: {URL: data} of those URLs written into the page instead of fetched.
     profile_url: a URL with '{code}' where each unit's code goes (clicking a unit opens it).
     picked: a list of codes makes a picker: clicking a unit ticks or unticks it in the page's form."""
     overview = sources.get("overview")
@@ -273,9 +275,11 @@ def build_map(view, sources, profile_url, labels, bounds, attribution,
         **furniture(_), "match": None if locator_code or picked is not None else sources.get("match"),
         "values": {c: t for c, t in view.value_texts.items() if c in view.tooltips} if view else {},
         "keepView": keep_view, "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
+        "inline": inline or {},
     }
     first = overview or sources["geojson"]
-    ScriptLayer("maisonChoropleth", config, fetches=[first, sources.get("outline")]).add_to(fmap)
+    fetches = [url for url in (first, sources.get("outline")) if url not in (inline or {})]
+    ScriptLayer("maisonChoropleth", config, fetches=fetches).add_to(fmap)
     return fmap
 
 

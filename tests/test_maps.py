@@ -188,10 +188,24 @@ def test_profile_page_and_twins(client):
     assert client.get("/communes/1999/04132").status_code == 400
 
 
+def test_a_small_geometry_is_inside_the_page_a_large_one_is_fetched_early(client, monkeypatch):
+    html = client.get("/map?indicator=population&period=2019").get_data(as_text=True)
+    config = _map_config(html)
+    assert set(config["inline"]) == {config["geojson"], config["outline"]}
+    for url, data in config["inline"].items():
+        assert data == client.get(url).get_json()  # what the map would have fetched
+        assert f'rel="preload" href="{url}"'.replace("&", "&amp;") not in html
+    from maison_geo.web import geo
+    monkeypatch.setattr(geo, "INLINE_BYTES", 1000)
+    html = client.get("/map?indicator=population&period=2019&k=4").get_data(as_text=True)
+    config = _map_config(html)
+    assert config["inline"] == {}
+    assert f'<link rel="preload" href="{config["geojson"]}" as="fetch" crossorigin>'.replace("&", "&amp;") in html
+
+
 def test_map_geometry_carries_only_what_the_map_needs(client):
     html = client.get("/map?indicator=population&period=2019").get_data(as_text=True)
     config = _map_config(html)
-    assert f'<link rel="preload" href="{config["geojson"]}" as="fetch" crossorigin>'.replace("&", "&amp;") in html
     features = client.get(config["geojson"]).get_json()["features"]
     assert len(features) == 22 and set(features[0]["properties"]) == {"code", "name", "unit_type"}
     full = client.get("/api/units").get_json()["features"][0]["properties"]

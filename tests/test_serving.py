@@ -198,6 +198,129 @@ def test_unsafe_methods_and_forms_with_a_csrf_token_are_not_kept(fresh):
     assert len(cache(fresh)) == 0
 
 
+def _flask_hooks_counted(app):
+    calls = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: calls.append(1))
+    return calls
+
+
+def test_a_kept_answer_is_sent_before_flask_the_same_as_flask_sends_it(fresh):
+    client, gzip = fresh.test_client(), {"Accept-Encoding": "gzip"}
+    client.get("/map", headers=gzip)
+    calls = _flask_hooks_counted(fresh)
+    fast = client.get("/map", headers=gzip)
+    fast_304 = client.get("/map", headers={**gzip, "If-None-Match": fast.headers["ETag"]})
+    assert calls == [] and fast.status_code == 200 and fast_304.status_code == 304
+    client.set_cookie("other", "1")  # any cookie but the language's: through Flask, from its cache
+    slow = client.get("/map", headers=gzip)
+    slow_304 = client.get("/map", headers={**gzip, "If-None-Match": fast.headers["ETag"]})
+    assert len(calls) == 2 and slow.data == fast.data and fast_304.data == slow_304.data == b""
+    assert sorted(fast.headers.items()) == sorted(slow.headers.items())
+    assert sorted(fast_304.headers.items()) == sorted(slow_304.headers.items())
+    assert "Date" not in fast.headers and fast.headers["Content-Encoding"] == "gzip"
+
+
+def test_a_static_file_is_kept_after_its_first_answer_and_follows_the_file(fresh, tmp_path):
+    fresh.static_folder = str(tmp_path)
+    (tmp_path / "x.js").write_text("var one;")
+    client = fresh.test_client()
+    first = client.get("/static/x.js")
+    calls = _flask_hooks_counted(fresh)
+    again = client.get("/static/x.js")
+    assert calls == [] and again.data == first.data == b"var one;"
+    assert sorted(again.headers.items()) == sorted((k, v) for k, v in first.headers.items() if k != "Date")
+    assert client.get("/static/x.js", headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
+    assert calls == []
+    (tmp_path / "x.js").write_text("var two, three;")  # another size: another answer
+    assert client.get("/static/x.js").data == b"var two, three;" and len(calls) == 1
+    client.set_cookie("session", "x")  # a session's requests all go through Flask
+    client.get("/static/x.js")
+    assert len(calls) == 2
+    assert client.get("/static/missing.js").status_code == 404
+
+
+def test_the_data_version_is_read_once_per_request(fresh, monkeypatch):
+    client, store = fresh.test_client(), fresh.extensions["maison"]["store"]
+    client.get("/map")  # rendered (the figure index reads it too)
+    reads, read = [], store.data_version
+    monkeypatch.setattr(store, "data_version", lambda: reads.append(1) or read())
+    client.get("/map")  # kept
+    client.get("/map", headers={"Cookie": "other=1"})  # kept, through Flask
+    assert len(reads) == 2
+
+
+def test_a_language_switch_from_a_kept_answer_still_sets_the_cookie(fresh):
+    fresh.test_client().get("/map?lang=en")
+    client = fresh.test_client()
+    answer = client.get("/map?lang=en")
+    assert answer.status_code == 200 and "lang=en" in answer.headers.get("Set-Cookie", "")
+    assert '<html lang="en">' in client.get("/map").get_data(as_text=True)  # the cookie now says en
+
+
+def test_a_session_is_never_answered_before_flask(fresh):
+    anonymous = fresh.test_client()
+    anonymous.get("/map")
+    client = fresh.test_client()
+    assert login(client, "lan").status_code == 302
+    assert "Log out" in client.get("/map?lang=en").get_data(as_text=True)
+    assert "Log out" in client.get("/map?lang=en").get_data(as_text=True)
+
+
+def _blocked_reads():
+    """A version read whose first call waits for `release`; each read returns the value at its start."""
+    import threading
+    state = {"value": 1, "reads": 0}
+    started, release = threading.Event(), threading.Event()
+
+    def read():
+        state["reads"] += 1
+        value = state["value"]
+        if state["reads"] == 1:
+            started.set()
+            release.wait(10)
+        return value
+    return state, started, release, read
+
+
+def test_a_request_never_shares_a_version_read_begun_before_it_came():
+    import threading
+    from maison_geo.web.caching import SharedReads
+    state, started, release, read = _blocked_reads()
+    shared, got = SharedReads(read), {}
+    first = threading.Thread(target=lambda: got.__setitem__("first", shared()))
+    first.start()
+    started.wait(10)
+    state["value"] = 2  # an import commits while the first read runs
+    later = [threading.Thread(target=lambda i=i: got.__setitem__(i, shared())) for i in range(3)]
+    for thread in later:
+        thread.start()
+    time.sleep(0.1)  # let them queue behind the first read (if they come later, they read anew: also 2)
+    release.set()
+    for thread in [first, *later]:
+        thread.join(10)
+    assert got == {"first": 1, 0: 2, 1: 2, 2: 2}
+    assert state["reads"] <= 4
+
+
+def test_requests_waiting_together_share_one_version_read():
+    import threading
+    from maison_geo.web.caching import SharedReads
+    state, started, release, read = _blocked_reads()
+    shared = SharedReads(read)
+    threads = [threading.Thread(target=shared) for _ in range(4)]
+    threads[0].start()
+    started.wait(10)
+    for thread in threads[1:]:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(shared._free._waiters) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert state["reads"] == 2  # the first, and one for the three that came while it ran
+
+
 def test_the_cache_is_bounded_least_recently_used_out():
     from maison_geo.web.caching import ResponseCache
     kept = ResponseCache(max_entries=2, max_bytes=10)

@@ -425,8 +425,10 @@
       return group.addTo(map);
     }
 
-    var units = getJSON(config.overview || config.geojson);
-    Promise.all([units, config.outline ? getJSON(config.outline) : null])
+    var inline = config.inline || {};
+    var fetched = function (url) { return inline[url] ? Promise.resolve(inline[url]) : getJSON(url); };
+    var units = fetched(config.overview || config.geojson);
+    Promise.all([units, config.outline ? fetched(config.outline) : null])
       .then(function (data) {
         var first = config.overview ? overviewLayer(data[0]) : unitLayer(data[0]);
         show(first);

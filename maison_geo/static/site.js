@@ -100,7 +100,15 @@
       }
     });
   }
-  markScrolling();
-  window.addEventListener("resize", markScrolling);
-  document.addEventListener("toggle", markScrolling, true);  // a <details> opened shows its tables
+  /* Measured once a frame at most, just before it is drawn: never a layout of its own while the page
+     and its map are still being built. */
+  var measuring = false;
+  function markScrollingSoon() {
+    if (measuring) { return; }
+    measuring = true;
+    requestAnimationFrame(function () { measuring = false; markScrolling(); });
+  }
+  markScrollingSoon();
+  window.addEventListener("resize", markScrollingSoon);
+  document.addEventListener("toggle", markScrollingSoon, true);  // a <details> opened shows its tables
 })();

@@ -15,6 +15,11 @@ ETags: an anonymous answer's ETag is computed before any work, from the code ver
 version, the URL, the language, the Accept header and the encoding, so a matching If-None-Match gets
 its 304 without rendering. Every other 200 answer (a logged-in page, the planner) gets an ETag hashed
 from its body, and a 304 when it matches.
+
+A kept answer is sent by KnownAnswers, in front of Flask: a GET with no login, no token and no cookie
+but the language's never reaches routing, the session or the hooks, whose work the kept headers
+already hold. The data version it reads is handed on to Flask when the answer is not kept (one read
+per request either way).
 """
 import hashlib
 import os
@@ -25,6 +30,8 @@ from stat import S_ISREG
 
 from flask import current_app, g, request
 from werkzeug.security import safe_join
+from werkzeug.http import HTTP_STATUS_CODES, unquote_etag
+from werkzeug.wrappers import Request as BareRequest
 from werkzeug.wrappers import Response
 
 from .. import paths
@@ -35,6 +42,8 @@ MAX_ENTRY_BYTES = 4 * 1024 * 1024
 NOT_KEPT_BLUEPRINTS = {"plans", "auth"}       # the planner's file has no data version; logins are personal
 NOT_KEPT_ENDPOINTS = {"static", "vendor.asset", "health.healthz"}
 STATIC_MAX_AGE = 365 * 24 * 3600
+VERSION_KEY = "maison.data_version"   # the WSGI environ's: the data version KnownAnswers read
+NOT_IN_304 = {"content-type", "content-length", "content-encoding"}
 
 
 class ResponseCache:
@@ -83,15 +92,64 @@ def code_version(roots=None):
 
 
 def data_version():
-    """The store's data version, read once per request."""
+    """The store's data version, read once per request (here, or by KnownAnswers before Flask)."""
     if "data_version" not in g:
-        store = current_app.extensions["maison"]["store"]
-        g.data_version = store.data_version() if hasattr(store, "data_version") else None
+        if VERSION_KEY in request.environ:
+            g.data_version = request.environ[VERSION_KEY]
+        else:
+            g.data_version = current_app.extensions["maison"]["versions"]()
     return g.data_version
 
 
-def _wants_gzip():
-    return "gzip" in request.headers.get("Accept-Encoding", "")
+def store_version(store):
+    return store.data_version() if hasattr(store, "data_version") else None
+
+
+class SharedReads:
+    """Concurrent requests share one read of the data version, but never a read begun before they
+    arrived: whatever was committed before a request came is seen by the read it gets."""
+
+    def __init__(self, read):
+        self._read, self._free = read, threading.Condition()
+        self._started = self._done = 0
+        self._running, self._result = False, (None, None)
+
+    def __call__(self):
+        with self._free:
+            wanted = self._started + 1  # the first read to begin from now on
+            while self._done < wanted and self._running:
+                self._free.wait()
+            if self._done < wanted:
+                self._running, self._started = True, self._started + 1
+                mine = self._started
+            else:
+                mine = None
+        if mine is None:
+            return self._unwrap(self._result)
+        try:
+            result = (self._read(), None)
+        except Exception as exc:  # noqa: BLE001 -- raised to every request that shares this read
+            result = (None, exc)
+        with self._free:
+            self._running, self._done, self._result = False, mine, result
+            self._free.notify_all()
+        return self._unwrap(result)
+
+    @staticmethod
+    def _unwrap(result):
+        if result[1] is not None:
+            raise result[1]
+        return result[0]
+
+
+def answer_key(code, version, full_path, lang, accept, encoding):
+    """The ETag, and the cache's key, of an anonymous answer."""
+    text = "\n".join((code, repr(version), full_path, lang, accept, encoding))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _encoding(req):
+    return "gzip" if "gzip" in req.headers.get("Accept-Encoding", "") else "identity"
 
 
 def _anonymous_get():
@@ -105,10 +163,8 @@ def _version_etag(encoding):
     version = data_version()
     if version is None:
         return None  # a store that cannot tell a change: nothing kept, ETags from the body
-    state = current_app.extensions["maison"]
-    text = "\n".join((state["code_version"], repr(version), request.full_path, current_lang(),
-                      request.headers.get("Accept", ""), encoding))
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return answer_key(current_app.extensions["maison"]["code_version"], version, request.full_path,
+                      current_lang(), request.headers.get("Accept", ""), encoding)
 
 
 def _cache():
@@ -120,8 +176,7 @@ def serve_known():
     g.cache_key = None
     if not _anonymous_get():
         return None
-    encoding = "gzip" if _wants_gzip() else "identity"
-    etag = _version_etag(encoding)
+    etag = _version_etag(_encoding(request))
     if etag is None:
         return None
     g.cache_key = etag
@@ -174,8 +229,9 @@ def _cookies(response):
 
 
 def _kept_headers(response):
-    """The headers to replay: not the language cookie (web.locale sets it again when asked)."""
-    return [(name, value) for name, value in response.headers.items() if name.lower() != "set-cookie"]
+    """The headers to replay: not the language cookie (web.locale sets it again when asked), nor the
+    date of the first answer (the server dates each answer)."""
+    return [(name, value) for name, value in response.headers.items() if name.lower() not in ("set-cookie", "date")]
 
 
 def _vary(response):
@@ -184,7 +240,116 @@ def _vary(response):
             response.vary.add(field)
 
 
+class KnownAnswers:
+    """WSGI middleware: an anonymous GET whose answer is kept gets it (or its 304) before Flask."""
+
+    def __init__(self, app, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ, start_response):
+        static = self.static_key(environ)
+        known = self.kept(environ, static) if static else self.known(environ)
+        if known is None:
+            if static:
+                return self.keep(environ, start_response, static)
+            return self.wsgi_app(environ, start_response)
+        status, headers, body = known
+        start_response(status, headers)
+        return [body]
+
+    def static_key(self, environ):
+        """The key of a static file's answer to an anonymous GET (the file's path, size and time, the
+        URL, the encoding), or None: not a static file, or a request Flask must see."""
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith("/static/") or not self._anonymous(environ) \
+                or any(f"HTTP_{name}" in environ for name in ("RANGE", "IF_RANGE", "IF_MATCH", "IF_UNMODIFIED_SINCE")) \
+                or ("HTTP_IF_MODIFIED_SINCE" in environ and "HTTP_IF_NONE_MATCH" not in environ):
+            return None
+        stamp = static_stamp(self.app, path)
+        if stamp is None:
+            return None
+        req = BareRequest(environ)
+        return "\n".join(("static", req.full_path, _encoding(req), stamp))
+
+    def kept(self, environ, key):
+        entry = self.app.extensions["maison"]["responses"].get(key)
+        if entry is None:
+            return None
+        status, headers, body = entry
+        etag = dict((name.lower(), value) for name, value in headers).get("etag")
+        if etag and BareRequest(environ).if_none_match.contains_weak(unquote_etag(etag)[0]):
+            return "304 NOT MODIFIED", [h for h in headers if h[0].lower() not in NOT_IN_304], b""
+        return f"{status} {HTTP_STATUS_CODES[status].upper()}", headers, body
+
+    def keep(self, environ, start_response, key):
+        """Flask answers; a whole 200 without a cookie is kept (the body read once, with its length)."""
+        answer = {}
+
+        def started(status, headers, exc_info=None):
+            answer.update(status=status, headers=headers)
+            return lambda data: None  # send_file's answers never write
+        chunks = self.wsgi_app(environ, started)
+        try:
+            body = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+        headers = [(n, v) for n, v in answer["headers"] if n.lower() not in ("content-length", "date")]
+        headers.append(("Content-Length", str(len(body))))
+        if answer["status"].startswith("200 ") and not any(n.lower() == "set-cookie" for n, _ in headers):
+            self.app.extensions["maison"]["responses"].put(key, (200, headers, body))
+        start_response(answer["status"], headers)
+        return [body]
+
+    @staticmethod
+    def _anonymous(environ):
+        from .locale import COOKIE
+        return environ.get("REQUEST_METHOD") == "GET" and "HTTP_AUTHORIZATION" not in environ \
+            and all(name == COOKIE for name in BareRequest(environ).cookies)
+
+    def known(self, environ):
+        """(status line, headers, body) of a kept answer to this request, else None."""
+        from .locale import lang_of, sets_cookie
+        if not self._anonymous(environ) or self.app.config.get("LOGIN_REQUIRED_TO_READ"):
+            return None  # a session may hold a user
+        req = BareRequest(environ)
+        if sets_cookie(req):
+            return None  # a language switch sets its cookie
+        state = self.app.extensions["maison"]
+        try:
+            version = environ[VERSION_KEY] = state["versions"]()
+        except Exception:  # noqa: BLE001 -- Flask reads it again and answers the error as usual
+            return None
+        if version is None:
+            return None
+        key = answer_key(state["code_version"], version, req.full_path, lang_of(req),
+                         req.headers.get("Accept", ""), _encoding(req))
+        entry = state["responses"].get(key)
+        if entry is None:
+            return None
+        status, headers, body = entry
+        if key in req.if_none_match:
+            return "304 NOT MODIFIED", [h for h in headers if h[0].lower() not in NOT_IN_304], b""
+        return f"{status} {HTTP_STATUS_CODES[status].upper()}", headers, body
+
+
 # ---- static files under hashed URLs ------------------------------------------------------------------
+
+def static_stamp(app, path):
+    """'size:mtime' of the file behind a /static/ or /static/vendor/ URL path, else None."""
+    from ..assets import PREFIX, VENDOR
+    if path.startswith(PREFIX + "/"):
+        package, _, name = path[len(PREFIX) + 1:].partition("/")
+        folder = VENDOR.get(package)
+    else:
+        folder, name = Path(app.static_folder), path[len("/static/"):]
+    if folder is None or not name or ".." in name.split("/"):
+        return None
+    try:
+        stat = (Path(folder) / name).stat()
+    except (OSError, ValueError):
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
 
 def static_hash(filename):
     """The first 12 hex digits of the SHA-256 of a static file, memoised per modification time."""
@@ -227,8 +392,11 @@ def immutable_static(response):
 def init(app):
     """Register after web.auth (the user must be known): serve_known runs after load_user, and finish
     runs after every other after_request function, compression included."""
-    app.extensions["maison"].update(responses=ResponseCache(), static_hashes={}, code_version=code_version())
+    state = app.extensions["maison"]
+    state.update(responses=ResponseCache(), static_hashes={}, code_version=code_version(),
+                 versions=SharedReads(lambda: store_version(state["store"])))
     app.before_request(serve_known)
     app.after_request(immutable_static)
     app.after_request_funcs.setdefault(None, []).insert(0, finish)  # run in reverse: first in, last run
     app.url_defaults(add_static_hash)
+    app.wsgi_app = KnownAnswers(app, app.wsgi_app)

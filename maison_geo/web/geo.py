@@ -13,6 +13,7 @@ LABEL_LIMIT = 300  # above this many units, names would only clutter the map and
 OVERVIEW_LIMIT = 1000  # above this many units a map starts from the overview, with detail on zooming in
 LOCATOR_PAD = 0.1  # degrees (~11 km) at least around a unit on its locator map among many units
 MAP_PROPERTIES = ("code", "name", "unit_type")  # all a map needs: styles and tooltips come with the page
+INLINE_BYTES = 64 * 1024  # a map's first geometry up to this size (raw) goes inside its page
 
 
 def _memo(key, make):
@@ -46,6 +47,26 @@ def units_payload(vintage, full=False, attribution=None, extra=None, properties=
         collection["attribution"] = attribution or []
         return _encode(collection)
     return make() if bbox else _memo(("units", vintage, full, tuple(properties or ())), make)
+
+
+def lean_units_payload(vintage):
+    """What the map's lean unit URL (/api/units?properties=code,name,unit_type) answers."""
+    from ..units import REFORM_DATE
+    return units_payload(vintage, attribution=attribution(vintage), extra={"vintage": vintage, "reform_date": REFORM_DATE},
+                         properties=list(MAP_PROPERTIES))
+
+
+def inline_geometry(vintage, sources):
+    """{URL: data} of a map's first fetches (units and outline) when they are small enough to go inside
+    the page: the map draws with no request after the page's own. Else {}."""
+    if sources.get("overview"):
+        return {}
+    found = {sources["geojson"]: lean_units_payload(vintage)}
+    if sources.get("outline"):
+        found[sources["outline"]] = outline_payload(vintage)
+    if sum(len(raw) for raw, _ in found.values()) > INLINE_BYTES:
+        return {}
+    return {url: json.loads(raw) for url, (raw, _) in found.items()}
 
 
 def overview_payload(vintage, attribution=None, bbox=None, grid=None):

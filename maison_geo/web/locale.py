@@ -8,11 +8,22 @@ COOKIE = "lang"
 
 
 def current_lang():
-    asked = request.args.get("lang")
+    return lang_of(request)
+
+
+def lang_of(req):
+    """The language a request asks for: ?lang=, else the remembered one, else Vietnamese."""
+    asked = req.args.get("lang")
     if asked in LANGUAGES:
         return asked
-    remembered = request.cookies.get(COOKIE)
+    remembered = req.cookies.get(COOKIE)
     return remembered if remembered in LANGUAGES else DEFAULT
+
+
+def sets_cookie(req):
+    """Whether the answer to this request sets the language cookie (?lang= other than the remembered)."""
+    asked = req.args.get("lang")
+    return asked in LANGUAGES and req.cookies.get(COOKIE) != asked
 
 
 def init(app):
@@ -23,9 +34,8 @@ def init(app):
 
     @app.after_request
     def remember(response):
-        asked = request.args.get("lang")
-        if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
-            response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax")
+        if sets_cookie(request):
+            response.set_cookie(COOKIE, request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
         return response
 
     @app.context_processor

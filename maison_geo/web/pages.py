@@ -56,11 +56,11 @@ def map_data(req, view, fmt):
 
 def _map_html(req, view):
     table = view.table
+    sources = geo.map_sources(req.vintage)
     fmap = maps.build_map(
-        view, geo.map_sources(req.vintage),
-        profile_url_pattern(req.vintage), geo.labels(req.vintage),
+        view, sources, profile_url_pattern(req.vintage), geo.labels(req.vintage),
         geo.bounds(req.vintage), table.attribution, _tiles(),
-        _=gettext, keep_view=True)
+        _=gettext, keep_view=True, inline=geo.inline_geometry(req.vintage, sources))
     rows = listed_rows(table.rows)
     return render_template("map.html", req=req, view=view, table=table, parts=maps.render_parts(fmap),
                            alternative=_alternative(req, table.indicator),
