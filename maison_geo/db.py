@@ -2,7 +2,7 @@
 PostgreSQL database (MAISON_DATABASE_URL).
 
 Repositories write their SQL once, with ? placeholders and the DDL words below in braces ({id},
-{real}, {blob}, {without_rowid}); a Database turns them into its dialect. Every write is one
+{real}, {blob}, {without_rowid}, {nocase}); a Database turns them into its dialect. Every write is one
 transaction and writers go one at a time (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-level
 advisory lock), so a check and the change it allows cannot interleave with another process's.
 """

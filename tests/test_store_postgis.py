@@ -129,3 +129,28 @@ def test_the_app_serves_the_same_units_from_either_store(pg_store, database_url,
         assert ours.get_json()["features"] and ours.get_json()["features"] == theirs.get_json()["features"]
     boxed = "/ogc/collections/units-pre2025/items?bbox=104.0,21.1,104.1,21.2"
     assert on_postgis.get(boxed).get_json()["features"] == app.test_client().get(boxed).get_json()["features"]
+
+
+@needs_postgres
+def test_a_request_reads_the_data_version_once(store, monkeypatch):
+    """One round trip for the data version per request, not one per store call (there were 9 in
+    /api/units); a later request reads it again, so a replace through another process is seen."""
+    import postgres
+
+    from maison_geo import create_app
+    from maison_geo.store.postgis import PostGISStore
+    url = postgres.app_database()
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x" * 40})
+    reads = []
+    real = PostGISStore._rows
+
+    def counted(self, sql, params=()):
+        if "store_state" in sql:
+            reads.append(sql)
+        return real(self, sql, params)
+    monkeypatch.setattr(PostGISStore, "_rows", counted)
+    client = app.test_client()
+    assert client.get("/api/units?vintage=pre2025&lang=en").status_code == 200
+    assert len(reads) == 1
+    assert client.get("/communes/pre2025/04105?format=json").status_code == 200
+    assert len(reads) == 2

@@ -25,6 +25,13 @@ class Store(ABC):
         """A value that changes whenever a replace happened; None when the store cannot tell."""
         return None
 
+    def pin(self, version):
+        """Until unpin(), this thread's reads take `version` (the data version of a request, read once
+        at its start) instead of asking again; a store that reads no version for its caches ignores it."""
+
+    def unpin(self):
+        """Reads ask for the data version again."""
+
     @abstractmethod
     def exists(self):
         """True when a complete store has been written."""

@@ -35,6 +35,13 @@ class LayeredStore(Store):
             return None  # a store in memory: no way to tell a change, so nothing is kept
         return built, self.userdata.location, self.userdata.data_version()
 
+    def pin(self, version):
+        """version: this store's data_version() (the base's is its first part)."""
+        self.base.pin(version[0] if version else None)
+
+    def unpin(self):
+        self.base.unpin()
+
     def figures(self, vintage=None):
         return [*self.base.figures(vintage), *self.userdata.active_figures(vintage)]
 

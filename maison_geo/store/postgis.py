@@ -39,6 +39,7 @@ class PostGISStore(Store):
         self.db = database
         self._lock = threading.Lock()
         self._cache = {}
+        self._pinned = threading.local()
 
     @property
     def location(self):
@@ -54,8 +55,17 @@ class PostGISStore(Store):
 
     def data_version(self):
         """(replaces so far, the last replace's random token): a restored dump brings its own token."""
+        pinned = getattr(self._pinned, "version", None)
+        if pinned is not None:
+            return pinned
         row = self._rows("SELECT version, token FROM store_state WHERE id = 1")[0]
         return row["version"], row["token"]
+
+    def pin(self, version):
+        self._pinned.version = version
+
+    def unpin(self):
+        self._pinned.version = None
 
     def _cached(self, key, load):
         stamp = self.data_version()

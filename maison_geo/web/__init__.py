@@ -44,6 +44,28 @@ def open_repositories(config, instance_path):
             "scenarios": Scenarios(open_database(planning))}
 
 
+def _pin_the_data_version(app):
+    """The store answers a whole request from the data version read at its start (one read, not one
+    per store call: on PostgreSQL each would be a round trip)."""
+    from flask import request
+
+    from . import caching
+    store = app.extensions["maison"]["store"]
+
+    @app.before_request
+    def pin():
+        if request.endpoint in (None, "static", "vendor.asset", "health.healthz"):
+            return
+        try:
+            store.pin(caching.data_version())
+        except Exception:  # noqa: BLE001 -- unreadable: each read then asks, and fails where it is answered
+            store.unpin()
+
+    @app.teardown_request
+    def unpin(_error):
+        store.unpin()
+
+
 def create_app(config=None):
     from . import converters, security
     app = Flask(__name__, template_folder=str(paths.REPO / "templates"),
@@ -75,6 +97,7 @@ def create_app(config=None):
     limits.init(app)
     auth.init(app)
     caching.init(app)  # after auth: only anonymous answers are kept
+    _pin_the_data_version(app)
     filters.register(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
