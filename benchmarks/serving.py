@@ -7,6 +7,12 @@ errors plus non-2xx/3xx answers). Then the server's RSS (all its processes) befo
 more GET requests spread over the four GET URLs. Clients ask for gzip, as browsers do.
 
     .venv/bin/python benchmarks/serving.py [--seconds 10] [--store instance/maison.gpkg] [--servers waitress gunicorn]
+        [--database-url postgresql://user@127.0.0.1:5432/postgres]
+
+With --database-url (an admin URL of a PostgreSQL server with PostGIS), each server is measured on
+SQLite and then on PostgreSQL: a database of its own is made there (the data step loads it), used
+through MAISON_DATABASE_URL, and dropped at the end; `python tests/with_postgres.py -- <this command
+with --database-url "$MAISON_TEST_DATABASE_URL">` starts such a server for the run.
 
 Each server listens on 127.0.0.1 on a free port, with its own user-data file (one account, as any
 deployment has: so the data version is read from it on every request) and planning file in a
@@ -23,7 +29,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -66,13 +74,15 @@ end
 """
 
 
-def start(kind, store, folder):
+def start(kind, store, folder, database=None):
     port = free_port()
     from maison_geo.userdata import UserData
-    UserData(folder / "userdata.sqlite").add_user("bench", "editor", "benchmark-password-0")
+    UserData(database or folder / "userdata.sqlite").add_user("bench", "editor", "benchmark-password-0")
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "MAISON_STORE": str(store),
            "MAISON_USERDATA": str(folder / "userdata.sqlite"), "MAISON_PLANNING_DB": str(folder / "planning.sqlite"),
            "MAISON_SECRET_KEY": "benchmark-" + "0" * 32}
+    if database:
+        env["MAISON_DATABASE_URL"] = database
     command = [sys.executable, str(REPO / "server.py")] if kind == "waitress" else \
         [sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py"), "maison_geo:create_app()"]
     log = open(folder / f"{kind}.log", "wb")
@@ -161,12 +171,13 @@ def wrk(url, connections, seconds, script=None):
     return parse_wrk(done.stdout)
 
 
-def measure(kind, store, seconds, folder):
+def measure(kind, store, seconds, folder, database=None):
     post = folder / "post.lua"
     post.write_text(POST_LUA % json.dumps(json.dumps(PLAN_BODY, ensure_ascii=False)), encoding="utf-8")
     count = folder / "count.lua"
     count.write_text(COUNT_LUA % (", ".join(json.dumps(p) for p in GETS.values()), RSS_REQUESTS))
-    process, url, log = start(kind, store, folder)
+    process, url, log = start(kind, store, folder, database)
+    kind = f"{kind}, {'PostgreSQL' if database else 'SQLite'}"
     try:
         warm(url)
         rows = []
@@ -188,6 +199,31 @@ def measure(kind, store, seconds, folder):
         stop(process, log)
 
 
+@contextmanager
+def bench_database(admin_url):
+    """None, or the URL of a new database loaded by the data step, dropped afterwards."""
+    if not admin_url:
+        yield None
+        return
+    import psycopg
+
+    from maison_geo.build import build
+    from maison_geo.db import PostgresDatabase
+    from maison_geo.store import open_store
+    name = f"maison_bench_{os.getpid()}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = urlunsplit(urlsplit(admin_url)._replace(path="/" + name))
+    try:
+        build(open_store(url), "mai_son", force=True, log=lambda *_: None)
+        yield url
+    finally:
+        PostgresDatabase(url).close()
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def table(rows, memory, seconds):
     lines = [f"wrk, {seconds} s per run, loopback, Accept-Encoding: gzip.", "",
              "| server | URL | connections | requests/s | p50 ms | p99 ms | errors | 429 (gate) |",
@@ -207,6 +243,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--store", default=str(REPO / "instance" / "maison.gpkg"))
     parser.add_argument("--servers", nargs="+", default=["waitress", "gunicorn"])
+    parser.add_argument("--database-url", default=None, help="an admin URL of a PostgreSQL server with PostGIS")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -214,10 +251,11 @@ def main():
         raise SystemExit(f"no store at {args.store}: run `make data`")
     rows, memory = [], []
     for kind in args.servers:
-        with tempfile.TemporaryDirectory(prefix=f"maison-{kind}-") as folder:
-            found, used = measure(kind, args.store, args.seconds, Path(folder))
-            rows += found
-            memory.append(used)
+        for database in [None, args.database_url] if args.database_url else [None]:
+            with tempfile.TemporaryDirectory(prefix=f"maison-{kind}-") as folder, bench_database(database) as url:
+                found, used = measure(kind, args.store, args.seconds, Path(folder), url)
+                rows += found
+                memory.append(used)
     OUT.mkdir(exist_ok=True)
     (OUT / "serving.json").write_text(json.dumps({"rows": rows, "memory": memory, "seconds": args.seconds,
                                                   "cores": os.cpu_count()}, indent=1))
