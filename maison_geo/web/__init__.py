@@ -63,7 +63,7 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import (api, auth, caching, compare, eras, errors, filters, health, imports, limits, locale, ogc,
+    from . import (api, auth, bundles, caching, compare, eras, errors, filters, health, imports, limits, locale, ogc,
                    openapi, pages, plans, prints, split, targets, vendor)
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
@@ -76,6 +76,7 @@ def create_app(config=None):
     auth.init(app)
     caching.init(app)  # after auth: only anonymous answers are kept
     filters.register(app)
+    bundles.init(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
