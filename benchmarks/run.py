@@ -292,8 +292,8 @@ def load(browser, url, expected, mode, timeout):
                 : document.querySelectorAll("path.leaflet-interactive").length""", mode)
             assert counted == expected, (url, counted, expected)
             page.wait_for_load_state("load", timeout=timeout * 1000)
-            if mode == "event":  # labels, search and keyboard follow the first paint
-                page.wait_for_function("window.maisonMap.ready === true", timeout=timeout * 1000)
+            while mode == "event" and not page.evaluate("window.maisonMap.ready") and time.monotonic() < deadline:
+                time.sleep(0.05)  # labels, search and keyboard follow the first paint
             page.wait_for_timeout(300)  # late requests (none expected) are counted too
             bench = page.evaluate("window.__bench || {}")
         navigation = page.evaluate("""() => { const n = performance.getEntriesByType("navigation")[0];

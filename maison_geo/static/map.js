@@ -236,11 +236,16 @@
     map.on("moveend", update);
   }
 
-  /* Resolves once the frame now being prepared has been painted (at once in a hidden page: no frames). */
+  /* Resolves once the frame now being prepared has been painted (the next one has begun; at once in a
+     hidden page, which has no frames) and the whole page is parsed: the map's script may run before
+     the end of the page. */
   function afterPaint() {
     return new Promise(function (resolve) {
       if (document.hidden) { resolve(); return; }
-      requestAnimationFrame(function () { setTimeout(resolve, 0); });
+      requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(resolve, 0); }); });
+    }).then(function () {
+      if (document.readyState !== "loading") { return null; }
+      return new Promise(function (resolve) { document.addEventListener("DOMContentLoaded", resolve, { once: true }); });
     });
   }
 
