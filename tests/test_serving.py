@@ -1,4 +1,5 @@
 """Serving: /healthz, ETags and 304, the response cache and its invalidation, hashed static URLs, gunicorn."""
+import gzip
 import json
 import os
 import re
@@ -92,7 +93,7 @@ def test_the_etag_differs_per_language(fresh):
 
 
 def test_static_files_have_hashed_urls_immutable_and_304(client):
-    html = client.get("/map").get_data(as_text=True)
+    html = client.get("/eras").get_data(as_text=True)
     url = re.search(r'src="(/static/map\.js\?v=([0-9a-f]{12}))"', html)
     assert url, "map.js is not linked under its hash"
     import hashlib
@@ -104,6 +105,53 @@ def test_static_files_have_hashed_urls_immutable_and_304(client):
     assert client.get(url.group(1), headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
     stale = client.get("/static/map.js?v=000000000000")  # an old hash: served, but not kept for a year
     assert stale.status_code == 200 and "immutable" not in stale.headers.get("Cache-Control", "")
+
+
+def test_the_map_page_links_one_css_and_one_js_bundle_under_their_hashes(client):
+    html = client.get("/map").get_data(as_text=True)
+    head = html[:html.index("</head>")]
+    assert not re.search(r'(?:src|href)="/static/(?:map|site)\.(?:js|css)|(?:src|href)="/static/vendor/leaflet/', head)
+    import hashlib
+    for name in ("map.css", "map.js"):
+        url = re.search(rf'(?:src|href)="(/static/bundle/{re.escape(name)}\?v=([0-9a-f]{{12}}))"', head)
+        assert url, f"{name} bundle is not linked under its hash"
+        response = client.get(url.group(1))
+        assert url.group(2) == hashlib.sha256(response.data).hexdigest()[:12]
+        control = response.headers["Cache-Control"]
+        assert response.status_code == 200 and "immutable" in control and "max-age=31536000" in control
+        assert client.get(url.group(1), headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+        stale = client.get(f"/static/bundle/{name}?v=000000000000")
+        assert stale.status_code == 200 and "immutable" not in stale.headers.get("Cache-Control", "")
+    assert client.get("/static/bundle/nothing.js").status_code == 404
+
+
+def test_a_bundle_holds_its_parts_in_order_with_their_relative_urls_made_absolute(client):
+    css = client.get("/static/bundle/map.css").get_data(as_text=True)
+    site, leaflet, ours = ((REPO / "maison_geo/static/site.css").read_text(),
+                           ".leaflet-pane", (REPO / "maison_geo/static/map.css").read_text())
+    assert css.index(site) < css.index(leaflet) < css.index(ours)
+    assert "url(/static/vendor/leaflet/images/layers.png)" in css and "url(images/" not in css
+    js = client.get("/static/bundle/map.js").get_data(as_text=True)
+    assert js.index("Leaflet") < js.index((REPO / "maison_geo/static/map.js").read_text()) and "sourceMappingURL" not in js
+
+
+def test_a_bundle_is_built_afresh_when_a_part_changes(fresh, tmp_path):
+    import shutil
+    folder = tmp_path / "static"
+    shutil.copytree(REPO / "maison_geo/static", folder)
+    fresh.static_folder = str(folder)
+    client = fresh.test_client()
+    before = re.search(r'src="(/static/bundle/map\.js\?v=\w+)"', client.get("/map").get_data(as_text=True)).group(1)
+
+    def bodies():  # identity and gzip, each kept before Flask after its first answer
+        packed = client.get("/static/bundle/map.js", headers={"Accept-Encoding": "gzip"})
+        assert packed.headers["Content-Encoding"] == "gzip"
+        return client.get("/static/bundle/map.js").data, gzip.decompress(packed.data)
+    assert not any(b"edited here" in body for body in bodies())
+    with open(folder / "map.js", "a") as out:
+        out.write("/* edited here */\n")
+    after = re.search(r'src="(/static/bundle/map\.js\?v=\w+)"', client.get("/map?lang=en").get_data(as_text=True)).group(1)
+    assert after != before and all(b"edited here" in body for body in bodies())
 
 
 @pytest.mark.parametrize("name", ["../..", "..", "../../server.py", "vendor", ""])

@@ -236,6 +236,19 @@
     map.on("moveend", update);
   }
 
+  /* Resolves once the frame now being prepared has been painted (the next one has begun; at once in a
+     hidden page, which has no frames) and the whole page is parsed: the map's script may run before
+     the end of the page. */
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      if (document.hidden) { resolve(); return; }
+      requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(resolve, 0); }); });
+    }).then(function () {
+      if (document.readyState !== "loading") { return null; }
+      return new Promise(function (resolve) { document.addEventListener("DOMContentLoaded", resolve, { once: true }); });
+    });
+  }
+
   window.maisonChoropleth = function (map, config) {
     var state = { map: map, layer: null, byCode: {}, drawn: 0, ready: false };
     config.noDataFill = hatch(map, config.noData);
@@ -435,13 +448,18 @@
         state.drawn = first.count;
         if (config.overview) { followZoom(map, config, state, first, unitLayer, show); }
         if (isPicker(config)) { bindPicker(state, config); }
-        if ((config.labels || []).length) { state.labels = window.maisonLabels(map, config.labels); }
-        if (!isLocator(config) && !isPicker(config)) { window.maisonControls(map, config, state); }
         if (data[1]) {
           L.geoJSON(data[1], { interactive: false,
             style: { color: "#1d2b36", weight: 2.6, fill: false } }).addTo(map);
         }
         state.circles = circleLayer(first);
+        document.dispatchEvent(new CustomEvent("maison:map-drawn", { detail: { drawn: state.drawn } }));
+        return afterPaint();
+      })
+      .then(function () {
+        // what is not the polygons waits for their first paint: labels, search, legend, keyboard
+        if ((config.labels || []).length) { state.labels = window.maisonLabels(map, config.labels); }
+        if (!isLocator(config) && !isPicker(config)) { window.maisonControls(map, config, state); }
         if (!isLocator(config)) { window.maisonKeyboard(map, config, state); }
       })
       .then(function () {

@@ -85,7 +85,7 @@ def create_app(config=None):
     from flask_compress import Compress
 
     from ..assets import use_local_assets
-    from . import (api, auth, caching, compare, eras, errors, filters, health, imports, limits, locale, ogc,
+    from . import (api, auth, bundles, caching, compare, eras, errors, filters, health, imports, limits, locale, ogc,
                    openapi, pages, plans, prints, split, targets, vendor)
     use_local_assets()
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
@@ -99,6 +99,7 @@ def create_app(config=None):
     caching.init(app)  # after auth: only anonymous answers are kept
     _pin_the_data_version(app)
     filters.register(app)
+    bundles.init(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)

@@ -334,21 +334,33 @@ class KnownAnswers:
 
 # ---- static files under hashed URLs ------------------------------------------------------------------
 
-def static_stamp(app, path):
-    """'size:mtime' of the file behind a /static/ or /static/vendor/ URL path, else None."""
+def static_file(app, path):
+    """The file behind a /static/ or /static/vendor/ URL path, else None (not checked to exist)."""
     from ..assets import PREFIX, VENDOR
     if path.startswith(PREFIX + "/"):
         package, _, name = path[len(PREFIX) + 1:].partition("/")
         folder = VENDOR.get(package)
-    else:
+    elif path.startswith("/static/"):
         folder, name = Path(app.static_folder), path[len("/static/"):]
+    else:
+        return None
     if folder is None or not name or ".." in name.split("/"):
         return None
+    return Path(folder) / name
+
+
+def static_stamp(app, path):
+    """'size:mtime' of the file behind a /static/ or /static/vendor/ URL path (its parts' for a
+    bundle), else None."""
+    from . import bundles
+    if path.startswith(bundles.PREFIX + "/"):
+        return bundles.stamp(app, path[len(bundles.PREFIX) + 1:])
+    found = static_file(app, path)
     try:
-        stat = (Path(folder) / name).stat()
+        stat = found.stat() if found else None
     except (OSError, ValueError):
         return None
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{stat.st_size}:{stat.st_mtime_ns}" if stat else None
 
 
 def static_hash(filename):

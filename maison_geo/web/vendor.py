@@ -2,11 +2,10 @@
 files gzipped once per process, not on every request."""
 import threading
 
-from pathlib import Path
-
 from flask import Blueprint, abort, current_app, send_from_directory
 
-from ..assets import PREFIX, VENDOR
+from ..assets import VENDOR
+from .caching import static_stamp
 
 bp = Blueprint("vendor", __name__, url_prefix="/static/vendor")
 
@@ -19,22 +18,9 @@ def asset(package, filename):
 
 
 def static_cache_key(request):
-    """The path and the file's modification time: an edited file is compressed afresh."""
-    return f"{request.path}@{_modified(request.path)}"
-
-
-def _modified(path):
-    if path.startswith(PREFIX + "/"):
-        package, _, name = path[len(PREFIX) + 1:].partition("/")
-        folder = VENDOR.get(package)
-    elif path.startswith("/static/"):
-        folder, name = Path(current_app.static_folder), path[len("/static/"):]
-    else:
-        return 0
-    try:
-        return (folder / name).stat().st_mtime_ns if folder else 0
-    except OSError:
-        return 0
+    """The path and the file's size and modification time (its parts' for a bundle): an edited file
+    is compressed afresh."""
+    return f"{request.path}@{static_stamp(current_app, request.path) or 0}"
 
 
 class StaticGzipCache:
