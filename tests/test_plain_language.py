@@ -133,7 +133,7 @@ QUERIES = {
 }
 
 
-NOT_PAGES = {"static": "files", "vendor.asset": "vendored scripts and styles",
+NOT_PAGES = {"static": "files", "vendor.asset": "vendored scripts and styles", "bundles.bundle": "the map page's CSS and JS",
              "imports.version_file": "the uploaded file itself, as it was sent"}
 
 
