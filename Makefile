@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-postgres data venv test-deps chromium gdal illustrative benchmark clean
+.PHONY: run serve test test-postgres data venv test-deps chromium gdal poppler illustrative benchmark clean
 
 run: data
 	HOST=$(HOST) PORT=$(PORT) $(PY) server.py
@@ -33,7 +33,7 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-test-deps: $(VENV)/.test-installed chromium gdal
+test-deps: $(VENV)/.test-installed chromium gdal poppler
 
 $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
@@ -52,6 +52,13 @@ gdal:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin >/dev/null; \
 	  else echo "gdal-bin is missing (apt-get install gdal-bin); the GDAL client tests will be skipped"; fi; }
+
+# The print tests read the PDFs back with poppler-utils (pdftotext, pdffonts); install it the same way.
+poppler:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "poppler-utils is missing (apt-get install poppler-utils); the PDF tests will be skipped"; fi; }
 
 illustrative: venv
 	$(PY) -m maison_geo illustrative

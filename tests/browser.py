@@ -76,6 +76,11 @@ class Server:
                 raise RuntimeError(f"server.py did not answer within {timeout} s:\n{self.log()}")
             time.sleep(0.2)
 
+    @property
+    def workdir(self):
+        """The server's own folder: its log, and its SQLite files when it has no database URL."""
+        return Path(self._workdir.name)
+
     def log(self):
         self._log.flush()
         self._log.seek(0)

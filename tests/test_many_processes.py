@@ -1,6 +1,7 @@
 """Two server processes on one PostgreSQL database behave as one app: an import through one is seen
 through the other at the next request (their response caches included), a login on one is valid on
-the other. Runs in the PostgreSQL pass of the suite (.ci/run, make test-postgres)."""
+the other, a scenario saved through one is listed by the other, and neither writes a file of its own.
+Runs in the PostgreSQL pass of the suite (.ci/run, make test-postgres)."""
 import http.cookiejar
 import json
 import urllib.error
@@ -26,14 +27,16 @@ def two_servers(store):
     data = UserData(url)
     data.add_user("lan", "editor", PASSWORD)
     token = data.add_token("lan")
-    shared = {"MAISON_DATABASE_URL": url, "MAISON_SECRET_KEY": "shared-" + "k" * 40}
+    # a store path that does not exist: with the URL set, nothing may read it
+    shared = {"MAISON_DATABASE_URL": url, "MAISON_SECRET_KEY": "shared-" + "k" * 40,
+              "MAISON_STORE": "/nonexistent/maison.gpkg"}
     first = Server(store.location, env=shared)
     try:
         second = Server(store.location, env=shared)
     except Exception:
         first.stop()
         raise
-    yield first.url, second.url, token
+    yield first, second, token
     first.stop()
     second.stop()
 
@@ -62,7 +65,7 @@ def households(base):
 
 
 def test_an_import_through_one_process_is_seen_through_the_other(two_servers):
-    first, second, token = two_servers
+    first, second, token = urls(two_servers)
     before = households(second)  # now in the second process's response cache
     assert before.get("04105") != 5432
     upload(first, token)
@@ -70,21 +73,56 @@ def test_an_import_through_one_process_is_seen_through_the_other(two_servers):
     assert households(first)["04105"] == 5432
 
 
-def test_a_login_on_one_process_is_valid_on_the_other(two_servers):
-    first, second, _ = two_servers
+def urls(two_servers):
+    first, second, token = two_servers
+    return first.url, second.url, token
+
+
+def logged_in(base):
+    """An opener holding the session cookie of a login through base, and that cookie as a header."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{first}/login", timeout=30).read().decode()
-    csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    form = urllib.parse.urlencode({"name": "lan", "password": PASSWORD, "csrf_token": csrf}).encode()
-    opener.open(f"{first}/login", data=form, timeout=30)
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    form = urllib.parse.urlencode({"name": "lan", "password": PASSWORD,
+                                   "csrf_token": csrf_of(opener, f"{base}/login")}).encode()
+    opener.open(f"{base}/login", data=form, timeout=30)
+    return opener, "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def csrf_of(opener, url):
+    page = opener.open(url, timeout=30).read().decode()
+    return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def test_a_login_on_one_process_is_valid_on_the_other(two_servers):
+    first, second, _ = urls(two_servers)
+    _, cookie = logged_in(first)
     request = urllib.request.Request(f"{second}/versions?format=json", headers={"Cookie": cookie})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200 and "versions" in json.load(response)
     with pytest.raises(urllib.error.HTTPError) as refused:  # and without the cookie, no entry
         urllib.request.build_opener(NoRedirect).open(f"{second}/versions?format=json", timeout=30)
     assert refused.value.code in (302, 401, 403)
+
+
+def test_a_scenario_saved_through_one_process_is_listed_by_the_other(two_servers):
+    first, second, _ = urls(two_servers)
+    opener, cookie = logged_in(first)
+    name = f"Kế hoạch họp {uuid.uuid4().hex[:6]}"
+    form = urllib.parse.urlencode({"name": name, "query": "budget=2500000000&vintage=pre2025",
+                                   "csrf_token": csrf_of(opener, f"{first}/plan")}).encode()
+    opener.open(f"{first}/plan/scenarios", data=form, timeout=120)
+    request = urllib.request.Request(f"{second}/plan/scenarios?format=json", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert name in {saved["name"] for saved in json.load(response)}
+
+
+def test_neither_process_writes_a_file_of_its_own(two_servers):
+    first, second, token = two_servers
+    upload(first.url, token)  # an import, a login and a saved plan: every kind of write
+    logged_in(second.url)
+    for server in (first, second):
+        assert sorted(path.name for path in server.workdir.iterdir()) == ["server.log"]
+        assert "Traceback" not in server.log()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
