@@ -104,13 +104,18 @@ def test_a_login_on_one_process_is_valid_on_the_other(two_servers):
     assert refused.value.code in (302, 401, 403)
 
 
+def save_scenario(base, opener):
+    name = f"Kế hoạch họp {uuid.uuid4().hex[:6]}"
+    form = urllib.parse.urlencode({"name": name, "query": "budget=2500000000&vintage=pre2025",
+                                   "csrf_token": csrf_of(opener, f"{base}/plan")}).encode()
+    opener.open(f"{base}/plan/scenarios", data=form, timeout=120)
+    return name
+
+
 def test_a_scenario_saved_through_one_process_is_listed_by_the_other(two_servers):
     first, second, _ = urls(two_servers)
     opener, cookie = logged_in(first)
-    name = f"Kế hoạch họp {uuid.uuid4().hex[:6]}"
-    form = urllib.parse.urlencode({"name": name, "query": "budget=2500000000&vintage=pre2025",
-                                   "csrf_token": csrf_of(opener, f"{first}/plan")}).encode()
-    opener.open(f"{first}/plan/scenarios", data=form, timeout=120)
+    name = save_scenario(first, opener)
     request = urllib.request.Request(f"{second}/plan/scenarios?format=json", headers={"Cookie": cookie})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert name in {saved["name"] for saved in json.load(response)}
@@ -118,8 +123,8 @@ def test_a_scenario_saved_through_one_process_is_listed_by_the_other(two_servers
 
 def test_neither_process_writes_a_file_of_its_own(two_servers):
     first, second, token = two_servers
-    upload(first.url, token)  # an import, a login and a saved plan: every kind of write
-    logged_in(second.url)
+    upload(first.url, token)  # an import, a login, a saved plan: every kind of write
+    save_scenario(second.url, logged_in(second.url)[0])
     for server in (first, second):
         assert sorted(path.name for path in server.workdir.iterdir()) == ["server.log"]
         assert "Traceback" not in server.log()
