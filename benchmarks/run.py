@@ -11,11 +11,12 @@ For Mai Sơn (22 units, MAISON_SCOPE=mai_son), all of Sơn La (204, son_la) and 
           request it made, as CDP Network.loadingFinished encodedDataLength (compressed body plus
           headers); total, and without the cacheable static assets (/static/..., /vendor/...),
   draw    navigation start -> polygons drawn in headless Chromium (median of --draws loads, ours and
-          explore() in turn): ours at
-          the 'maison:map-drawn' event (units and outline on the map; labels, search, legend and
-          keyboard follow after that paint, then 'maison:map-ready') plus two animation frames (the
-          frame that paints them); "map ready" is the 'maison:map-ready' event; explore() when
-          its SVG paths number the units, plus two frames;
+          explore() in turn): ours when its polygons are first on the page, plus two animation
+          frames (the frame that paints them): the first view written into the page as SVG
+          (first_view.py) when it has one, else the 'maison:map-drawn' event (units and outline on
+          the interactive map); "interactive map drawn" is always the latter, "map ready" the
+          'maison:map-ready' event (labels, search, legend and keyboard follow that paint);
+          explore() when its SVG paths number the units, plus two frames;
 
 and the same for GeoDataFrame.explore() of the same units (web geometry, as /api/units serves it) and
 the same values (taken from the page's own twin /map?format=geojson): explore(column="value",
@@ -69,13 +70,22 @@ DRAWN_SCRIPT = """
   const mode = %(mode)s, expected = %(expected)d;
   const bench = window.__bench = {};
   const mark = key => { if (!(key in bench)) bench[key] = performance.now(); };
-  const painted = () => requestAnimationFrame(() => requestAnimationFrame(() => mark("drawn")));
+  // The frame that paints the polygons has been painted when the next frame begins: from an event
+  // (a task), two animation frames on; from a poll that found them in a frame's callbacks, one.
+  const after = (key, frames) => requestAnimationFrame(() => frames > 1 ? after(key, frames - 1) : mark(key));
   if (mode === "event") {
-    document.addEventListener("maison:map-drawn", painted);
-    document.addEventListener("maison:map-ready", () => { mark("ready"); painted(); });  // a page without map-drawn
+    const interactive = () => { after("interactive", 2); after("drawn", 2); };
+    document.addEventListener("maison:map-drawn", interactive);
+    document.addEventListener("maison:map-ready", () => { mark("ready"); interactive(); });  // a page without map-drawn
+    const firstView = () => {  // the SVG first view, once all its units are parsed
+      const units = document.querySelectorAll(".first-view path.unit").length;
+      if (units >= expected) { window.__firstViewUnits = units; mark("first_view"); after("drawn", 1); }
+      else if (!("drawn" in bench) && !("interactive" in bench)) { requestAnimationFrame(firstView); }
+    };
+    requestAnimationFrame(firstView);
   } else {
     const poll = () => {
-      if (document.querySelectorAll("path.leaflet-interactive").length >= expected) { mark("ready"); painted(); }
+      if (document.querySelectorAll("path.leaflet-interactive").length >= expected) { mark("ready"); after("drawn", 1); }
       else { requestAnimationFrame(poll); }
     };
     requestAnimationFrame(poll);
@@ -261,7 +271,11 @@ def is_static(url):
     return path.startswith(("/static/", "/vendor/"))
 
 
-def load(browser, url, expected, mode, timeout):
+# --slow-link: a slow mobile connection, every request alike (CDP Network.emulateNetworkConditions)
+SLOW_LINK = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
+
+
+def load(browser, url, expected, mode, timeout, link=None):
     """One first load (fresh context, empty cache): bytes by request, draw time, checks."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -269,6 +283,8 @@ def load(browser, url, expected, mode, timeout):
     page.add_init_script(DRAWN_SCRIPT % {"mode": json.dumps(mode), "expected": expected})
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
+    if link:
+        cdp.send("Network.emulateNetworkConditions", link)
     urls, encoded, decoded, failed = {}, {}, {}, []
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
     cdp.on("Network.dataReceived",
@@ -288,12 +304,16 @@ def load(browser, url, expected, mode, timeout):
             time.sleep(0.05)
         drawn = bench.get("drawn")
         if drawn is not None:
-            counted = page.evaluate("""mode => mode === "event" ? window.maisonMap.drawn
-                : document.querySelectorAll("path.leaflet-interactive").length""", mode)
+            first_view = "first_view" in bench
+            counted = page.evaluate("""([mode, firstView]) => firstView ? window.__firstViewUnits
+                : mode === "event" ? window.maisonMap.drawn
+                : document.querySelectorAll("path.leaflet-interactive").length""", [mode, first_view])
             assert counted == expected, (url, counted, expected)
             page.wait_for_load_state("load", timeout=timeout * 1000)
-            while mode == "event" and not page.evaluate("window.maisonMap.ready") and time.monotonic() < deadline:
-                time.sleep(0.05)  # labels, search and keyboard follow the first paint
+            while mode == "event" and not page.evaluate("window.maisonMap && window.maisonMap.ready") \
+                    and time.monotonic() < deadline:
+                time.sleep(0.05)  # the interactive map, labels, search and keyboard follow the first paint
+            assert page.evaluate("window.maisonMap.drawn") == expected if mode == "event" else True
             page.wait_for_timeout(300)  # late requests (none expected) are counted too
             bench = page.evaluate("window.__bench || {}")
         navigation = page.evaluate("""() => { const n = performance.getEntriesByType("navigation")[0];
@@ -303,6 +323,8 @@ def load(browser, url, expected, mode, timeout):
                            for rid, size in encoded.items()), key=lambda r: -r["encoded"])
         return {"drawn_s": None if drawn is None else drawn / 1000,
                 "ready_s": None if bench.get("ready") is None else bench["ready"] / 1000,
+                "interactive_s": None if bench.get("interactive") is None else bench["interactive"] / 1000,
+                "first_view": first_view if drawn is not None else False,
                 "ttfb_s": (navigation.get("ttfb") or 0) / 1000, "html_s": (navigation.get("html") or 0) / 1000,
                 "dcl_s": (navigation.get("dcl") or 0) / 1000, "requests": requests,
                 "bytes": sum(r["encoded"] for r in requests),
@@ -313,13 +335,13 @@ def load(browser, url, expected, mode, timeout):
         context.close()
 
 
-def interleaved_loads(browser, pages, expected, runs, timeout):
+def interleaved_loads(browser, pages, expected, runs, timeout, link=None):
     """`runs` first loads of each (url, mode) page, in turn (ours, explore(), ours, ...), so that the
     load of a shared machine weighs alike on both; a summary per page (see summary)."""
     results = [[] for _ in pages]
     for _ in range(runs):
         for found, (url, mode) in zip(results, pages):
-            found.append(load(browser, url, expected, mode, timeout))
+            found.append(load(browser, url, expected, mode, timeout, link))
         if any(found[-1]["drawn_s"] is None for found in results):
             break  # timed out: one more try would only cost another timeout
     return [summary(found) for found in results]
@@ -331,8 +353,11 @@ def summary(results):
     draws = [r["drawn_s"] for r in results]
     first["draws_s"] = draws
     first["drawn_s"] = None if None in draws else statistics.median(draws)
-    readies = [r["ready_s"] for r in results if r["ready_s"] is not None]
-    first["ready_s"] = statistics.median(readies) if len(readies) == len(results) else None
+    for key in ("ready_s", "interactive_s"):
+        found = [r[key] for r in results if r[key] is not None]
+        first[key] = statistics.median(found) if len(found) == len(results) else None
+    first["interactive_draws_s"] = [r["interactive_s"] for r in results]
+    first["first_view"] = all(r["first_view"] for r in results)
     return first
 
 
@@ -363,7 +388,8 @@ def measure(scope, browser, args, log):
             try:
                 ours, ref = interleaved_loads(browser, [(f"{base}/map?{MAP_QUERY}", "event"),
                                                         (f"{static.url}/page/{scope}.html", "paths")],
-                                              units, args.draws, args.timeout)
+                                              units, args.draws, args.timeout,
+                                              SLOW_LINK if args.slow_link else None)
             finally:
                 static.stop()
         finally:
@@ -414,7 +440,9 @@ def table(rows, timeout):
         lambda r: f"{kb(r['explore']['bytes'])} / {kb(r['explore']['bytes_no_static'])}")
     add("ours KB uncompressed (all)", lambda r: kb(r["ours"]["decoded"]))
     add("explore() KB uncompressed (all)", lambda r: kb(r["explore"]["decoded"]))
-    add("**ours** draw s (nav start → drawn; median)", lambda r: fmt_s(r["ours"]["drawn_s"], timeout))
+    add("**ours** draw s (nav start → drawn; median)",
+        lambda r: fmt_s(r["ours"]["drawn_s"], timeout) + (" (first view, SVG)" if r["ours"].get("first_view") else ""))
+    add("ours, interactive map drawn s (median)", lambda r: fmt_s(r["ours"]["interactive_s"], timeout))
     add("**explore()** draw s (nav start → drawn; median)", lambda r: fmt_s(r["explore"]["drawn_s"], timeout))
     add("ours, first load: HTML first byte / DOMContentLoaded / map ready s",
         lambda r: f"{r['ours']['ttfb_s']:.2f} / {r['ours']['dcl_s']:.2f} / {fmt_s(r['ours']['ready_s'], timeout)}")
@@ -430,6 +458,8 @@ def table(rows, timeout):
             return f"< {r['ours']['drawn_s'] / timeout:.2f}" if r["ours"]["drawn_s"] else "n/a"
         return f"{value:.2f}"
     add("**ours / explore(), draw time**", speed)
+    add("ours / explore(), interactive map drawn", lambda r: f"{ratio(r['ours']['interactive_s'], r['explore']['drawn_s']):.2f}"
+        if r["ours"]["interactive_s"] and r["explore"]["drawn_s"] else "n/a")
     return "\n".join(lines)
 
 
@@ -483,6 +513,8 @@ def main():
     parser.add_argument("--runs", type=int, default=7, help="warm server requests per median (default 7)")
     parser.add_argument("--draws", type=int, default=5, help="first loads per median draw time (default 5)")
     parser.add_argument("--timeout", type=float, default=120, help="seconds one page may take to draw")
+    parser.add_argument("--slow-link", action="store_true",
+                        help="load the pages over an emulated slow mobile link: 150 ms latency, 1.6 Mbit/s down")
     parser.add_argument("--report", action="store_true", help="only print the table of the last results.json")
     args = parser.parse_args()
     if args.report:

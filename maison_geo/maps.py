@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from . import symbols
 from .citations import source_text
 from .classify import classify, is_classed
+from .first_view import Fill, first_view_svg
 from .formatting import display_decimals, fixed, number, value_text
 
 # Hatched on the map and in the legend; under every colour vision at least ΔE 15 from the lightest class of
@@ -19,6 +20,7 @@ NO_DATA_COLOR = "#c0c0c0"
 RAMP_BETTER = "YlGnBu"
 RAMP_NEUTRAL = "Purples"
 _IDENTITY = lambda text: text  # noqa: E731
+ZOOM_SNAP = 0.25
 
 
 def ramp(indicator, k):
@@ -219,11 +221,11 @@ class ScriptLayer(MacroElement):
         self.fetches = [url for url in fetches if url]
 
 
-def base_map(bounds, tiles=None, height="100%", canvas=False):
+def base_map(bounds, tiles=None, height="100%", canvas=False, zoom_snap=None):
     """An empty folium map fitted to bounds, with no basemap unless a tile server is configured."""
     fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
                       tiles=None, zoom_start=10, prefer_canvas=canvas, control_scale=False,
-                      height=height, width="100%", zoom_snap=0.25)
+                      height=height, width="100%", zoom_snap=ZOOM_SNAP if zoom_snap is None else zoom_snap)
     if tiles and tiles.get("url"):
         folium.TileLayer(tiles["url"], attr=tiles.get("attribution") or " ", name="tiles").add_to(fmap)
     from folium.map import FitBounds
@@ -247,20 +249,33 @@ def style_config(view):
             "tooltips": {code: view.tooltips[code] for code in valued if code in view.tooltips}}
 
 
+def first_view_of(view, units, outline, bounds):
+    """The SVG first view of a shaded map (see first_view.py); None for circles, which the script
+    sizes in screen pixels."""
+    if any(s.get("radius") for s in view.styles.values()):
+        return None
+    fills = {code: Fill(s["fill"], bool(s["illustrative"])) for code, s in view.styles.items()
+             if s["fill"] != NO_DATA_COLOR}
+    return first_view_svg(units, outline, fills, bounds, NO_DATA_COLOR)
+
+
 OVERVIEW_SCRIPTS = {"topojson_client": "/static/vendor/topojson-client/topojson-client.min.js",
                     "quiet_units": "/static/quiet-units.js"}
 
 
 def build_map(view, sources, profile_url, labels, bounds, attribution,
               tiles=None, height="100%", locator_code=None, picked=None, _=_IDENTITY, keep_view=False,
-              inline=None):
+              inline=None, first_view=None):
     """sources: {'geojson', 'outline', 'overview'} URLs (see web.geo.map_sources); with an overview the
     map starts from it and fetches the geometry of the part in view once zoomed in.
     inline: {URL: data} of those URLs written into the page instead of fetched.
     profile_url: a URL with '{code}' where each unit's code goes (clicking a unit opens it).
-    picked: a list of codes makes a picker: clicking a unit ticks or unticks it in the page's form."""
+    picked: a list of codes makes a picker: clicking a unit ticks or unticks it in the page's form.
+    first_view: an SVG of the map (see first_view_of) drawn inside it until the script's map replaces
+    it; the script then fits the bounds without snapping the zoom, as the SVG does."""
     overview = sources.get("overview")
-    fmap = base_map(bounds, tiles, height, canvas=bool(overview))
+    fmap = base_map(bounds, tiles, height, canvas=bool(overview), zoom_snap=0 if first_view else ZOOM_SNAP)
+    fmap.first_view = first_view
     if overview:
         for name, url in OVERVIEW_SCRIPTS.items():
             fmap.get_root().header.add_child(JavascriptLink(url), name=name)
@@ -275,7 +290,7 @@ def build_map(view, sources, profile_url, labels, bounds, attribution,
         **furniture(_), "match": None if locator_code or picked is not None else sources.get("match"),
         "values": {c: t for c, t in view.value_texts.items() if c in view.tooltips} if view else {},
         "keepView": keep_view, "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
-        "inline": inline or {},
+        "inline": inline or {}, "zoomSnap": ZOOM_SNAP,
     }
     first = overview or sources["geojson"]
     fetches = [url for url in (first, sources.get("outline")) if url not in (inline or {})]
@@ -294,8 +309,12 @@ def render_parts(fmap):
     links = [child.render() for child in root.header._children.values()
              if isinstance(child, (JavascriptLink, CssLink))]
     links += [_preload(url) for child in fmap._children.values() for url in getattr(child, "fetches", [])]
-    return {"head": Markup("\n".join(links)), "html": Markup(root.html.render()),
-            "script": Markup(root.script.render())}
+    html = root.html.render()
+    if getattr(fmap, "first_view", None):
+        at = html.rindex("</div>")
+        html = html[:at] + str(fmap.first_view) + html[at:]
+    return {"head": Markup("\n".join(links)), "html": Markup(html),
+            "script": Markup(root.script.render()), "first_view": bool(getattr(fmap, "first_view", None))}
 
 
 def _preload(url):

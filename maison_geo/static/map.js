@@ -115,6 +115,7 @@
     window.location.href = config.profile.replace("{code}", encodeURIComponent(code));
   }
 
+  // map.css draws the server's first view (.first-view) in these same styles: change both together
   function baseStyle(config, feature) {
     var code = feature.properties.code;
     var band = config.classOf[code];
@@ -251,6 +252,7 @@
 
   window.maisonChoropleth = function (map, config) {
     var state = { map: map, layer: null, byCode: {}, drawn: 0, ready: false };
+    map.options.zoomSnap = config.zoomSnap;  // a first view in SVG is fitted unsnapped: so was the map
     config.noDataFill = hatch(map, config.noData);
     config.dashedSet = {};
     (config.dashed || []).forEach(function (code) { config.dashedSet[code] = true; });
@@ -453,6 +455,8 @@
             style: { color: "#1d2b36", weight: 2.6, fill: false } }).addTo(map);
         }
         state.circles = circleLayer(first);
+        var early = map.getContainer().querySelector(".first-view");
+        if (early) { early.parentNode.removeChild(early); }
         document.dispatchEvent(new CustomEvent("maison:map-drawn", { detail: { drawn: state.drawn } }));
         return afterPaint();
       })

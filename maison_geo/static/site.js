@@ -111,4 +111,8 @@
   markScrollingSoon();
   window.addEventListener("resize", markScrollingSoon);
   document.addEventListener("toggle", markScrollingSoon, true);  // a <details> opened shows its tables
+  if (window.ResizeObserver) {  // a table shown later (the map page's, after its first frame), or grown
+    var observer = new ResizeObserver(markScrollingSoon);
+    document.querySelectorAll(".table-scroll, .table-scroll > table").forEach(function (box) { observer.observe(box); });
+  }
 })();

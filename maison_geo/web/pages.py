@@ -57,10 +57,13 @@ def map_data(req, view, fmt):
 def _map_html(req, view):
     table = view.table
     sources = geo.map_sources(req.vintage)
+    inline, bounds, tiles = geo.inline_geometry(req.vintage, sources), geo.bounds(req.vintage), _tiles()
+    first_view = None
+    if inline and not tiles:  # drawn before any script; a basemap would come only with the script
+        first_view = maps.first_view_of(view, inline[sources["geojson"]], inline.get(sources["outline"]), bounds)
     fmap = maps.build_map(
         view, sources, profile_url_pattern(req.vintage), geo.labels(req.vintage),
-        geo.bounds(req.vintage), table.attribution, _tiles(),
-        _=gettext, keep_view=True, inline=geo.inline_geometry(req.vintage, sources))
+        bounds, table.attribution, tiles, _=gettext, keep_view=True, inline=inline, first_view=first_view)
     rows = listed_rows(table.rows)
     return render_template("map.html", req=req, view=view, table=table, parts=maps.render_parts(fmap),
                            alternative=_alternative(req, table.indicator),
