@@ -240,8 +240,8 @@ def style_config(view):
     the illustrative units, and tooltips only where there is a value (no data needs no table)."""
     if view is None:
         return {"palette": [], "classOf": {}, "dashed": [], "tooltips": {}, "circles": {}}
-    palette = list(dict.fromkeys(s["fill"] for s in view.styles.values() if s["fill"] != NO_DATA_COLOR))
-    valued = {code: s for code, s in view.styles.items() if s["fill"] != NO_DATA_COLOR}
+    valued = valued_styles(view)
+    palette = list(dict.fromkeys(s["fill"] for s in valued.values()))
     circles = {code: round(s["radius"], 2) for code, s in valued.items() if s.get("radius")}
     return {"palette": palette, "circles": circles, "circleFill": symbols.CIRCLE_FILL,
             "classOf": {code: palette.index(s["fill"]) for code, s in valued.items()},
@@ -249,13 +249,18 @@ def style_config(view):
             "tooltips": {code: view.tooltips[code] for code in valued if code in view.tooltips}}
 
 
+def valued_styles(view):
+    """{code: style} of the units with a value: the others are drawn as no data."""
+    return {code: s for code, s in view.styles.items() if s["fill"] != NO_DATA_COLOR}
+
+
 def first_view_of(view, units, outline, bounds):
     """The SVG first view of a shaded map (see first_view.py); None for circles, which the script
     sizes in screen pixels."""
-    if any(s.get("radius") for s in view.styles.values()):
+    valued = valued_styles(view)
+    if any(s.get("radius") for s in valued.values()):
         return None
-    fills = {code: Fill(s["fill"], bool(s["illustrative"])) for code, s in view.styles.items()
-             if s["fill"] != NO_DATA_COLOR}
+    fills = {code: Fill(s["fill"], bool(s["illustrative"])) for code, s in valued.items()}
     return first_view_svg(units, outline, fills, bounds, NO_DATA_COLOR)
 
 
@@ -309,12 +314,12 @@ def render_parts(fmap):
     links = [child.render() for child in root.header._children.values()
              if isinstance(child, (JavascriptLink, CssLink))]
     links += [_preload(url) for child in fmap._children.values() for url in getattr(child, "fetches", [])]
-    html = root.html.render()
-    if getattr(fmap, "first_view", None):
+    html, first_view = root.html.render(), getattr(fmap, "first_view", None)
+    if first_view:  # inside the map's <div>, where Leaflet then draws
         at = html.rindex("</div>")
-        html = html[:at] + str(fmap.first_view) + html[at:]
+        html = html[:at] + str(first_view) + html[at:]
     return {"head": Markup("\n".join(links)), "html": Markup(html),
-            "script": Markup(root.script.render()), "first_view": bool(getattr(fmap, "first_view", None))}
+            "script": Markup(root.script.render()), "first_view": bool(first_view)}
 
 
 def _preload(url):

@@ -2,7 +2,7 @@
 exactly where the interactive map then draws, in the same colours; the table follows; no script needed."""
 import pytest
 
-from browser import Watch, wait_for_map
+from browser import Watch, close, wait_for_map
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -46,9 +46,8 @@ def test_the_first_view_lies_exactly_under_the_interactive_map_in_its_colours(br
         wait_for_map(live)
         drawn = live.evaluate(SEEN, [list(CODES), True])
         assert live.evaluate("document.querySelectorAll('.first-view').length") == 0  # replaced, not doubled
-        live.watch.check()
     finally:
-        live.context.close()
+        close(live)
     for code, before, after in zip(CODES, first, drawn):
         moved = [abs(a - b) for a, b in zip(before.pop("box"), after.pop("box"))]
         assert max(moved) <= 1.5, (size, code, moved)  # Leaflet rounds its points to whole pixels
@@ -73,9 +72,8 @@ def test_the_table_follows_the_map_and_comes_even_when_the_map_script_fails(brow
         wait_for_map(page)
         assert page.evaluate("document.documentElement.classList.contains('first-frame')") is False
         assert page.locator("#values-table").is_visible()
-        page.watch.check()
     finally:
-        page.context.close()
+        close(page)
     broken = _open(browser, server, "desktop", block=["**/static/bundle/map.js*"])
     try:
         broken.wait_for_function("!document.documentElement.classList.contains('first-frame')")
